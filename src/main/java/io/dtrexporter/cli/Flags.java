@@ -1,0 +1,99 @@
+package io.dtrexporter.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+/**
+ * The command line, Prometheus style: {@code --name=value} or {@code --name value}; boolean flags
+ * stand alone or take {@code =true|false}.
+ */
+record Flags(Path configFile, InetSocketAddress listenAddress, boolean demo, Level logLevel,
+             boolean help, boolean version) {
+
+    private record Flag(String name, String valueName, String defaultValue, String help) {
+        boolean isBoolean() {
+            return valueName == null;
+        }
+    }
+
+    private static final List<Flag> FLAGS = List.of(
+            new Flag("config.file", "path", "exporter.yml", "Configuration file with the modules."),
+            new Flag("web.listen-address", "[host]:port", ":9580", "Address to listen on for /probe and /metrics."),
+            new Flag("demo", null, "false",
+                    "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
+            new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),
+            new Flag("help", null, "false", "Show this help and exit."),
+            new Flag("version", null, "false", "Show the version and exit."));
+
+    static Flags parse(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Flag flag : FLAGS) {
+            values.put(flag.name(), flag.defaultValue());
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument \"" + arg + "\"; flags look like --name=value");
+            }
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
+            Flag flag = FLAGS.stream().filter(f -> f.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new UsageException("unknown flag --" + name));
+            String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (flag.isBoolean()) {
+                value = "true";
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new UsageException("flag --" + name + " needs a value");
+            }
+            values.put(name, value);
+        }
+        return new Flags(
+                Path.of(values.get("config.file")),
+                ListenAddress.parse(values.get("web.listen-address")),
+                bool(values, "demo"),
+                level(values.get("log.level")),
+                bool(values, "help"),
+                bool(values, "version"));
+    }
+
+    static String usage() {
+        StringBuilder out = new StringBuilder("usage: java -jar dtr-exporter.jar [<flags>]\n\n"
+                + "Prometheus exporter that probes Docker Trusted Registry (Mirantis Secure Registry) clusters:\n"
+                + "GET /probe?target=<dtr url>&module=<name>\n\nFlags:\n");
+        for (Flag flag : FLAGS) {
+            String left = "  --" + flag.name() + (flag.isBoolean() ? "" : "=<" + flag.valueName() + ">");
+            out.append(String.format("%-34s %s", left, flag.help()));
+            if (!flag.isBoolean()) {
+                out.append(" Default: ").append(flag.defaultValue());
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static boolean bool(Map<String, String> values, String name) {
+        return switch (values.get(name)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException("--" + name + "=" + values.get(name) + ": expected true or false");
+        };
+    }
+
+    private static Level level(String text) {
+        return switch (text) {
+            case "debug" -> Level.FINE;
+            case "info" -> Level.INFO;
+            case "warn" -> Level.WARNING;
+            case "error" -> Level.SEVERE;
+            default -> throw new UsageException("--log.level=" + text + ": expected debug, info, warn or error");
+        };
+    }
+}

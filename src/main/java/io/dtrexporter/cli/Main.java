@@ -1,0 +1,187 @@
+package io.dtrexporter.cli;
+
+import io.dtrexporter.Version;
+import io.dtrexporter.config.ConfigException;
+import io.dtrexporter.config.ConfigLoader;
+import io.dtrexporter.config.ExporterConfig;
+import io.dtrexporter.config.ModuleConfig;
+import io.dtrexporter.config.TlsConfig;
+import io.dtrexporter.demo.DemoDtr;
+import io.dtrexporter.metrics.ExporterMetrics;
+import io.dtrexporter.probe.ProbeModules;
+import io.dtrexporter.probe.Prober;
+import io.dtrexporter.web.ExporterServer;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/** Entry point: parse flags, load the config, wire the pieces, serve until stopped. */
+public final class Main {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+    /** Held here because JUL forgets the level of a logger nobody references. */
+    private static final Logger[] LIBRARY_LOGGERS = {Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
+        Logger.getLogger("org.jboss"), Logger.getLogger("org.apache.hc")};
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the exporter; returns the exit code when it does not keep serving. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Flags flags;
+        try {
+            flags = Flags.parse(args);
+        } catch (UsageException e) {
+            err.println(Version.NAME + ": error: " + e.getMessage() + "; try --help");
+            return 1;
+        }
+        if (flags.help()) {
+            out.print(Flags.usage());
+            return 0;
+        }
+        if (flags.version()) {
+            out.println(Version.NAME + ", version " + Version.VERSION + " (java " + Runtime.version() + ")");
+            return 0;
+        }
+        configureLogging(flags.logLevel());
+        try {
+            Running running = start(flags);
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+            Thread.currentThread().join(); // the server's threads serve; main waits for the shutdown hook
+            return 0;
+        } catch (ConfigException e) {
+            err.println(Version.NAME + ": error: " + e.getMessage());
+            return 1;
+        } catch (StartupException e) {
+            err.println(Version.NAME + ": error: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Everything that runs, in the order it is closed. */
+    public record Running(ExporterServer server, ProbeModules modules, ExecutorService calls,
+                   ScheduledExecutorService deadlines, Optional<DemoDtr> demo) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            modules.close();
+            calls.shutdownNow();
+            deadlines.shutdownNow();
+            demo.ifPresent(DemoDtr::close);
+            LOG.info("stopped");
+        }
+
+        public int port() {
+            return server.port();
+        }
+    }
+
+    /**
+     * Starts the exporter as the command line would, without waiting: for tests and embedding.
+     *
+     * @throws ConfigException  when the config cannot be loaded
+     * @throws StartupException when the server cannot listen
+     * @throws UsageException   when the flags are wrong
+     */
+    public static Running start(String... args) {
+        Flags flags = Flags.parse(args);
+        configureLogging(flags.logLevel());
+        return start(flags);
+    }
+
+    private static Running start(Flags flags) {
+        ExporterConfig config = ConfigLoader.load(flags.configFile());
+        Optional<DemoDtr> demo = Optional.empty();
+        if (flags.demo()) {
+            if (config.modules().containsKey(DemoDtr.MODULE)) {
+                throw new ConfigException("config file " + flags.configFile() + ": modules." + DemoDtr.MODULE
+                        + ": the name is taken by --demo; rename the module or drop --demo");
+            }
+            demo = Optional.of(DemoDtr.start());
+            config = withDemoModule(config);
+        }
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("probe-deadline"));
+        deadlines.setRemoveOnCancelPolicy(true); // most alarms are cancelled; do not keep them queued
+        ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("dtr-call"));
+        ProbeModules modules = ProbeModules.start(config, Version.userAgent(), deadlines);
+        Optional<String> demoTarget = demo.map(DemoDtr::target);
+        ExporterServer server = new ExporterServer(flags.listenAddress(), () -> modules, new Prober(calls),
+                new ExporterMetrics(), () -> demoTarget);
+        Running running = new Running(server, modules, calls, deadlines, demo);
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            running.close();
+            if (e.getCause() instanceof BindException) {
+                throw new StartupException("cannot listen on " + describe(flags) + ": address already in use");
+            }
+            throw new StartupException("cannot listen on " + describe(flags) + ": " + e.getMessage());
+        }
+        LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()
+                + " modules=" + String.join(",", new TreeSet<>(modules.config().modules().keySet()))
+                + " version=" + Version.VERSION);
+        demoTarget.ifPresent(target -> LOG.info(() -> "demo DTR running: curl 'http://localhost:" + running.port()
+                + "/probe?module=" + DemoDtr.MODULE + "&target=" + target + "'"));
+        return running;
+    }
+
+    private static ExporterConfig withDemoModule(ExporterConfig config) {
+        Map<String, ModuleConfig> modules = new LinkedHashMap<>(config.modules());
+        modules.put(DemoDtr.MODULE, new ModuleConfig(DemoDtr.MODULE, Optional.empty(), TlsConfig.DEFAULT,
+                ModuleConfig.DEFAULT_JOB_COUNT, ModuleConfig.DEFAULT_TIMEOUT));
+        return new ExporterConfig(config.source(), modules);
+    }
+
+    private static String describe(Flags flags) {
+        return flags.listenAddress().getHostString() + ":" + flags.listenAddress().getPort();
+    }
+
+    private static void configureLogging(Level level) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        ConsoleHandler handler = new ConsoleHandler(); // stderr
+        handler.setFormatter(new LogfmtFormatter());
+        handler.setLevel(level);
+        root.addHandler(handler);
+        root.setLevel(level);
+        // libraries speak at our debug level only; their INFO chatter (XNIO banners) is noise
+        for (Logger library : LIBRARY_LOGGERS) {
+            library.setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.WARNING);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The exporter could not start for a reason outside the config, e.g. a port in use. */
+    public static final class StartupException extends RuntimeException {
+        StartupException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.dtrexporter.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads exporter.yml into an {@link ExporterConfig}, checking every value and every file it names.
+ * Relative paths resolve against the config file's folder. Any problem is a {@link ConfigException}
+ * whose message starts with the file and the YAML path.
+ */
+public final class ConfigLoader {
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Set<String> TOP_KEYS = Set.of("modules");
+    private static final Set<String> MODULE_KEYS = Set.of("basic_auth", "tls_config", "job_count", "timeout");
+    private static final Set<String> BASIC_AUTH_KEYS = Set.of("username", "password", "password_file");
+    private static final Set<String> TLS_KEYS =
+            Set.of("ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify");
+
+    private final Path file;
+    private final Path folder;
+
+    private ConfigLoader(Path file) {
+        this.file = file;
+        Path parent = file.toAbsolutePath().getParent();
+        this.folder = parent == null ? Path.of(".") : parent;
+    }
+
+    public static ExporterConfig load(Path file) {
+        ConfigLoader loader = new ConfigLoader(file);
+        try {
+            return loader.parse(loader.readTree());
+        } catch (ConfigException e) {
+            throw new ConfigException("config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private JsonNode readTree() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read it: " + IoMessages.describe(e));
+        }
+        try {
+            JsonNode tree = YAML.readTree(text);
+            return tree == null || tree.isMissingNode() ? YAML.createObjectNode() : tree;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("not valid YAML: " + yamlProblem(e) + locationOf(e));
+        }
+    }
+
+    private ExporterConfig parse(JsonNode tree) {
+        YamlNode root = YamlNode.root(tree);
+        if (root.isAbsent() || !tree.isObject()) {
+            throw new ConfigException("must be a YAML mapping with a \"modules\" key");
+        }
+        YamlNode modulesNode = root.mappingOf(TOP_KEYS).get("modules");
+        Map<String, ModuleConfig> modules = new LinkedHashMap<>();
+        if (!modulesNode.isAbsent()) {
+            modulesNode.entries().forEach((name, node) -> modules.put(name, module(name, node)));
+        }
+        return new ExporterConfig(file, modules);
+    }
+
+    private ModuleConfig module(String name, YamlNode node) {
+        if (name.isBlank()) {
+            throw node.problem("a module name must not be empty");
+        }
+        YamlNode module = node.isAbsent() ? node : node.mappingOf(MODULE_KEYS);
+        return new ModuleConfig(
+                name,
+                basicAuth(module.get("basic_auth")),
+                tls(module.get("tls_config")),
+                module.get("job_count").integer(ModuleConfig.DEFAULT_JOB_COUNT, 0, ModuleConfig.MAX_JOB_COUNT),
+                module.get("timeout").positiveDuration(ModuleConfig.DEFAULT_TIMEOUT));
+    }
+
+    private Optional<BasicAuth> basicAuth(YamlNode node) {
+        if (node.isAbsent()) {
+            return Optional.empty();
+        }
+        node.mappingOf(BASIC_AUTH_KEYS);
+        String username = node.get("username").requiredString();
+        Optional<String> password = node.get("password").string();
+        Optional<String> passwordFile = node.get("password_file").string();
+        if (password.isPresent() && passwordFile.isPresent()) {
+            throw node.problem("give password or password_file, not both");
+        }
+        String secret = passwordFile.isPresent()
+                ? readPasswordFile(resolve(passwordFile.get()), node.get("password_file").path())
+                : password.orElseThrow(() -> node.problem("password or password_file is required"));
+        return Optional.of(new BasicAuth(username, new Secret<>(secret)));
+    }
+
+    private String readPasswordFile(Path path, String yamlPath) {
+        try {
+            String content = Files.readString(path, StandardCharsets.UTF_8);
+            // editors and `echo` end files with a newline that is not part of the password
+            return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                    : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        } catch (IOException e) {
+            throw new ConfigException(yamlPath, "cannot read " + path + ": " + IoMessages.describe(e));
+        }
+    }
+
+    private TlsConfig tls(YamlNode node) {
+        if (node.isAbsent()) {
+            return TlsConfig.DEFAULT;
+        }
+        node.mappingOf(TLS_KEYS);
+        YamlNode caNode = node.get("ca_file");
+        Optional<Path> caFile = caNode.string().map(this::resolve);
+        List<X509Certificate> cas = caFile.map(f -> PemFiles.certificates(f, caNode.path())).orElse(List.of());
+        return new TlsConfig(
+                caFile,
+                cas,
+                clientCertificate(node),
+                node.get("server_name").string().filter(s -> !s.isEmpty()),
+                node.get("insecure_skip_verify").bool(false));
+    }
+
+    private Optional<TlsConfig.ClientCertificate> clientCertificate(YamlNode tls) {
+        YamlNode certNode = tls.get("cert_file");
+        YamlNode keyNode = tls.get("key_file");
+        Optional<String> cert = certNode.string();
+        Optional<String> key = keyNode.string();
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty()) {
+            throw certNode.problem("is required when key_file is given");
+        }
+        if (key.isEmpty()) {
+            throw keyNode.problem("is required when cert_file is given");
+        }
+        Path certFile = resolve(cert.get());
+        Path keyFile = resolve(key.get());
+        List<X509Certificate> chain = PemFiles.certificates(certFile, certNode.path());
+        PrivateKey privateKey = PemFiles.privateKey(keyFile, keyNode.path());
+        PemFiles.checkKeyMatchesCertificate(privateKey, chain.get(0), keyNode.path());
+        return Optional.of(new TlsConfig.ClientCertificate(certFile, keyFile, chain, new Secret<>(privateKey)));
+    }
+
+    private Path resolve(String path) {
+        return folder.resolve(path).normalize();
+    }
+
+    /**
+     * SnakeYAML's own messages quote the offending line, which may hold a password: keep only the
+     * problem's name.
+     */
+    private static String yamlProblem(JsonProcessingException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                return marked.getProblem();
+            }
+        }
+        return e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,136 @@
+package io.dtrexporter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A YAML value together with its path, so that every complaint about it names where it is. */
+record YamlNode(JsonNode node, String path) {
+
+    static YamlNode root(JsonNode node) {
+        return new YamlNode(node, "");
+    }
+
+    boolean isAbsent() {
+        return node.isMissingNode() || node.isNull();
+    }
+
+    /** The entries of a mapping whose keys are free (module names), in file order. */
+    Map<String, YamlNode> entries() {
+        requireMapping();
+        Map<String, YamlNode> entries = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> entries.put(e.getKey(), new YamlNode(e.getValue(), childPath(e.getKey()))));
+        return entries;
+    }
+
+    /** A mapping whose keys must all be among {@code known}. */
+    YamlNode mappingOf(Set<String> known) {
+        requireMapping();
+        List<String> unknown = new ArrayList<>();
+        node.fieldNames().forEachRemaining(key -> {
+            if (!known.contains(key)) {
+                unknown.add(key);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(childPath(unknown.get(0)),
+                    "unknown key (known keys here: " + String.join(", ", new TreeSet<>(known)) + ")");
+        }
+        return this;
+    }
+
+    YamlNode get(String key) {
+        JsonNode child = node.isObject() ? node.get(key) : null;
+        return new YamlNode(child == null ? MissingNode.getInstance() : child, childPath(key));
+    }
+
+    Optional<String> string() {
+        if (isAbsent()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual() && !node.isNumber() && !node.isBoolean()) {
+            throw problem("must be a string, not " + kind());
+        }
+        return Optional.of(node.asText());
+    }
+
+    String requiredString() {
+        String value = string().orElseThrow(() -> problem("is required"));
+        if (value.isEmpty()) {
+            throw problem("must not be empty");
+        }
+        return value;
+    }
+
+    boolean bool(boolean fallback) {
+        if (isAbsent()) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            throw problem(shown() + " is not a boolean (true or false)");
+        }
+        return node.booleanValue();
+    }
+
+    int integer(int fallback, int min, int max) {
+        if (isAbsent()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw problem(shown() + " is not a whole number");
+        }
+        int value = node.intValue();
+        if (value < min || value > max) {
+            throw problem(value + " is out of range (" + min + " to " + max + ")");
+        }
+        return value;
+    }
+
+    Duration positiveDuration(Duration fallback) {
+        if (isAbsent()) {
+            return fallback;
+        }
+        Duration value = (node.isTextual() ? Durations.parse(node.textValue()) : Optional.<Duration>empty())
+                .orElseThrow(() -> problem(shown() + " is not a duration (e.g. 500ms, 10s, 1m)"));
+        if (value.isZero()) {
+            throw problem("must be greater than 0");
+        }
+        return value;
+    }
+
+    ConfigException problem(String what) {
+        return new ConfigException(path, what);
+    }
+
+    private void requireMapping() {
+        if (!node.isObject()) {
+            throw problem("must be a mapping, not " + kind());
+        }
+    }
+
+    private String shown() {
+        return node.isTextual() ? "\"" + node.textValue() + "\"" : node.toString();
+    }
+
+    private String kind() {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "a list";
+            case OBJECT -> "a mapping";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            default -> "empty";
+        };
+    }
+
+    private String childPath(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

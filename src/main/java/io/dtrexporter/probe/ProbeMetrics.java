@@ -1,0 +1,50 @@
+package io.dtrexporter.probe;
+
+import io.dtrexporter.dtr.ApiResult;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The metrics of one probe, built fresh for each request: the probe's own outcome, each API call's
+ * outcome, and the DTR's figures from every call that succeeded. Pure: testable without a socket.
+ */
+public final class ProbeMetrics {
+    private ProbeMetrics() {
+    }
+
+    public static MetricSnapshots of(ProbeResult result) {
+        List<MetricSnapshot> out = new ArrayList<>(40);
+        Family.gauge("dtr_up", "Whether the DTR scrape was successful (every API call succeeded)")
+                .add(result.up()).addTo(out);
+        Family.gauge("dtr_scrape_latency", "Latency of collecting scrape, in seconds")
+                .add(seconds(result.duration())).addTo(out);
+        apiMetrics(result.calls(), out);
+        result.clusterStatus().body().ifPresent(status -> ClusterStatusMetrics.addTo(status, out));
+        result.jobs().flatMap(ApiResult::body).ifPresent(jobs -> JobMetrics.addTo(jobs, out));
+        return new MetricSnapshots(out);
+    }
+
+    private static void apiMetrics(List<ApiResult<?>> calls, List<MetricSnapshot> out) {
+        Family up = Family.gauge("dtr_api_up", "1 when the DTR API call succeeded");
+        Family duration = Family.gauge("dtr_api_duration_seconds", "How long the DTR API call took");
+        Family status = Family.gauge("dtr_api_status_code", "HTTP status of the DTR API call, 0 when no response");
+        Family error = Family.gauge("dtr_api_error_info", "Why the DTR API call failed, as the reason label");
+        for (ApiResult<?> call : calls) {
+            String api = call.api().label();
+            up.add(call.succeeded(), "api", api);
+            duration.add(seconds(call.duration()), "api", api);
+            status.add((double) call.statusCode(), "api", api);
+            call.failure().ifPresent(failure -> error.add(1.0, "api", api, "reason", failure.reason().label()));
+        }
+        for (Family family : List.of(up, duration, status, error)) {
+            family.addTo(out);
+        }
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+}

@@ -1,0 +1,70 @@
+package io.dtrexporter.probe;
+
+import io.dtrexporter.config.ModuleConfig;
+import io.dtrexporter.dtr.ApiResult;
+import io.dtrexporter.dtr.DtrApi;
+import io.dtrexporter.dtr.DtrClient;
+import io.dtrexporter.dtr.FailureReason;
+import io.dtrexporter.dtr.ResponseParsers;
+import io.dtrexporter.dtr.Target;
+import io.dtrexporter.dtr.model.ClusterStatus;
+import io.dtrexporter.dtr.model.JobList;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Runs one probe: the API calls of a module against a target, in parallel, all bounded by one
+ * deadline. Never throws because of what a DTR did.
+ */
+public final class Prober {
+    static final String CLUSTER_STATUS_PATH = "/api/v0/meta/cluster_status";
+    static final String JOBS_PATH = "/api/v0/jobs?action=any&worker=any&running=any&start=0&limit=";
+    /** A call's own alarm fires at the deadline; this is how long we wait past it for the call to notice. */
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final Executor callExecutor;
+
+    public Prober(Executor callExecutor) {
+        this.callExecutor = callExecutor;
+    }
+
+    public ProbeResult probe(Target target, ModuleConfig module, DtrClient client) {
+        long start = System.nanoTime();
+        long deadline = start + module.timeout().toNanos();
+        CompletableFuture<ApiResult<ClusterStatus>> clusterStatus = submit(() -> client.call(
+                target, DtrApi.CLUSTER_STATUS, CLUSTER_STATUS_PATH, ResponseParsers::clusterStatus, deadline));
+        Optional<CompletableFuture<ApiResult<JobList>>> jobs = module.jobCount() == 0 ? Optional.empty()
+                : Optional.of(submit(() -> client.call(
+                        target, DtrApi.JOBS, JOBS_PATH + module.jobCount(), ResponseParsers::jobs, deadline)));
+        ApiResult<ClusterStatus> clusterStatusResult = await(clusterStatus, DtrApi.CLUSTER_STATUS, start, deadline);
+        Optional<ApiResult<JobList>> jobsResult = jobs.map(f -> await(f, DtrApi.JOBS, start, deadline));
+        return new ProbeResult(clusterStatusResult, jobsResult, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private <T> CompletableFuture<ApiResult<T>> submit(Supplier<ApiResult<T>> call) {
+        return CompletableFuture.supplyAsync(call, callExecutor);
+    }
+
+    /** Waits for a call; one stuck where no alarm reaches (e.g. DNS) still ends the probe on time. */
+    private static <T> ApiResult<T> await(CompletableFuture<ApiResult<T>> call, DtrApi api, long start, long deadline) {
+        try {
+            return call.get(Math.max(0, deadline - System.nanoTime()) + GRACE_NANOS, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return ApiResult.failure(api, 0, Duration.ofNanos(System.nanoTime() - start), FailureReason.TIMEOUT,
+                    "no answer within the probe's deadline");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ApiResult.failure(api, 0, Duration.ofNanos(System.nanoTime() - start), FailureReason.TIMEOUT,
+                    "probe interrupted");
+        } catch (ExecutionException e) {
+            // DtrClient.call returns failures as results; this is a bug of ours, not the DTR's
+            throw new IllegalStateException("probe call failed unexpectedly", e.getCause());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.dtrexporter.web;
+
+import io.dtrexporter.metrics.ExporterMetrics;
+import io.dtrexporter.probe.ProbeModules;
+import io.dtrexporter.probe.Prober;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.encoding.ContentEncodingRepository;
+import io.undertow.server.handlers.encoding.EncodingHandler;
+import io.undertow.server.handlers.encoding.GzipEncodingProvider;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The exporter's HTTP server: routes, gzip, and a last line of defence against our own bugs. */
+public final class ExporterServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ExporterServer.class.getName());
+    /** Probes block a worker thread while they wait for a DTR; allow many DTRs to be probed at once. */
+    private static final int WORKER_THREADS = 128;
+
+    private final Undertow undertow;
+
+    public ExporterServer(InetSocketAddress address, Supplier<ProbeModules> modules, Prober prober,
+                          ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget) {
+        ScrapeWriter writer = new ScrapeWriter();
+        HttpHandler probe = new BlockingHandler(guarded(new ProbeHandler(modules, prober, writer)));
+        HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, exporterMetrics.scrape())));
+        HttpHandler landing = guarded(new LandingPage(modules, exampleTarget));
+        RoutingHandler routes = new RoutingHandler()
+                .get("/probe", probe)
+                .get("/metrics", metrics)
+                .get("/", landing)
+                .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
+                .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
+        HttpHandler root = new EncodingHandler(new ContentEncodingRepository()
+                .addEncodingHandler("gzip", new GzipEncodingProvider(), 50)).setNext(routes);
+        this.undertow = Undertow.builder()
+                .addHttpListener(address.getPort(), address.getHostString())
+                .setWorkerThreads(WORKER_THREADS)
+                .setHandler(root)
+                .build();
+    }
+
+    /** @throws java.net.BindException (wrapped by Undertow) when the address is taken */
+    public void start() {
+        undertow.start();
+    }
+
+    /** The port actually bound, useful when the configured port was 0. */
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+    }
+
+    private static HttpHandler guarded(HttpHandler handler) {
+        return exchange -> {
+            try {
+                handler.handleRequest(exchange);
+            } catch (HttpError e) {
+                Responses.text(exchange, e.status(), e.getMessage());
+            } catch (Exception | Error e) { // the user gets one line, the log gets the trace
+                LOG.log(Level.SEVERE, "request " + exchange.getRequestPath() + " failed", e);
+                if (!exchange.isResponseStarted()) {
+                    Responses.text(exchange, 500, "internal error; the exporter's log has the details");
+                }
+            }
+        };
+    }
+
+}

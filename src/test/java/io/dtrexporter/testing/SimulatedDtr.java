@@ -1,0 +1,144 @@
+package io.dtrexporter.testing;
+
+import static org.mockserver.model.HttpRequest.request;
+import static org.mockserver.model.HttpResponse.response;
+
+import io.dtrexporter.demo.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.mockserver.configuration.Configuration;
+import org.mockserver.integration.ClientAndServer;
+import org.mockserver.matchers.TimeToLive;
+import org.mockserver.matchers.Times;
+import org.mockserver.model.HttpRequest;
+import org.mockserver.model.HttpResponse;
+
+/**
+ * A DTR simulated with MockServer, answering as dtr-api.md says a DTR does: Basic auth, JSON error
+ * bodies, X-Replica-ID on every response. One port serves both http and https (MockServer's own CA).
+ */
+public final class SimulatedDtr implements AutoCloseable {
+    public static final String USER = "monitor";
+    public static final String PASSWORD = "s3cret-Pa55word";
+    public static final String CLUSTER_STATUS = "/api/v0/meta/cluster_status";
+    public static final String JOBS = "/api/v0/jobs";
+    public static final String REPLICA_ID = "91b72265b1f5";
+    public static final String NOT_AUTHENTICATED =
+            "{\"errors\":[{\"code\":\"NOT_AUTHENTICATED\",\"message\":\"The client is not authenticated.\"}]}";
+
+    private final ClientAndServer server;
+    private String prefix = "";
+
+    private SimulatedDtr(ClientAndServer server) {
+        this.server = server;
+    }
+
+    public static SimulatedDtr start() {
+        return start(Configuration.configuration());
+    }
+
+    public static SimulatedDtr start(Configuration configuration) {
+        return new SimulatedDtr(ClientAndServer.startClientAndServer(configuration.logLevel("WARN")));
+    }
+
+    public String httpTarget() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public String httpsTarget() {
+        return "https://127.0.0.1:" + server.getPort();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Serves the API under a path prefix, as behind a path-routing proxy. */
+    public SimulatedDtr withPrefix(String prefix) {
+        this.prefix = prefix;
+        return this;
+    }
+
+    /** A healthy DTR answering with these fixtures to the right credentials, 401 to any other. */
+    public SimulatedDtr serving(Fixtures clusterStatus, Fixtures jobs) {
+        return answer(CLUSTER_STATUS, json(200, clusterStatus.bytes()))
+                .answer(JOBS, json(200, jobs.bytes()));
+    }
+
+    /** Answers {@code path} with {@code response} when the credentials are right, 401 otherwise. */
+    public SimulatedDtr answer(String path, HttpResponse response) {
+        server.when(request().withMethod("GET").withPath(prefix + path), Times.unlimited(), TimeToLive.unlimited(), 0)
+                .respond(json(401, NOT_AUTHENTICATED.getBytes(StandardCharsets.UTF_8)));
+        server.when(request().withMethod("GET").withPath(prefix + path)
+                        .withHeader("Authorization", basic(USER, PASSWORD)),
+                Times.unlimited(), TimeToLive.unlimited(), 10)
+                .respond(response);
+        return this;
+    }
+
+    /** Answers {@code path} with {@code response} whatever the credentials. */
+    public SimulatedDtr answerAnyone(String path, HttpResponse response) {
+        server.when(request().withMethod("GET").withPath(prefix + path), Times.unlimited(), TimeToLive.unlimited(), 20)
+                .respond(response);
+        return this;
+    }
+
+    public static HttpResponse json(int status, byte[] body) {
+        return response().withStatusCode(status)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("X-Replica-ID", REPLICA_ID)
+                .withBody(body);
+    }
+
+    public static HttpResponse json(int status, String body) {
+        return json(status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static HttpResponse error(int status, String code, String message) {
+        return json(status, "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}");
+    }
+
+    public static HttpResponse delayed(HttpResponse response, long millis) {
+        return response.withDelay(TimeUnit.MILLISECONDS, millis);
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The requests received so far that match {@code filter}. */
+    public HttpRequest[] received(HttpRequest filter) {
+        return server.retrieveRecordedRequests(filter);
+    }
+
+    public HttpRequest[] received() {
+        return server.retrieveRecordedRequests(request());
+    }
+
+    public void reset() {
+        server.reset();
+        prefix = "";
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** MockServer's CA certificate, which signs the certificates it serves, written to {@code dir}. */
+    public static Path writeMockServerCa(Path dir) {
+        try (InputStream in = SimulatedDtr.class.getResourceAsStream("/org/mockserver/socket/CertificateAuthorityCertificate.pem")) {
+            Path file = dir.resolve("mockserver-ca.pem");
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
