@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
+import java.util.logging.Handler;
 import java.util.logging.Logger;
 
 /** Entry point: parse flags, load the config, wire the pieces, serve until stopped. */
@@ -156,8 +156,10 @@ public final class Main {
     }
 
     private static void configureLogging(Level level) {
-        LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
+        for (Handler existing : root.getHandlers()) {
+            root.removeHandler(existing); // the JVM's default two-line format
+        }
         ConsoleHandler handler = new ConsoleHandler(); // stderr
         handler.setFormatter(new LogfmtFormatter());
         handler.setLevel(level);

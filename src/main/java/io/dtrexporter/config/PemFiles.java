@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -14,12 +15,12 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -65,13 +66,22 @@ final class PemFiles {
             throw new ConfigException(yamlPath, "the private key in " + file
                     + " is encrypted; give an unencrypted PKCS#8, PKCS#1 RSA or SEC1 EC key");
         }
+        PrivateKeyInfo info = parsed instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) parsed;
+        // The JDK's own key factories, by the key's OID: BouncyCastle's converter asks for "ECDSA",
+        // which only the BouncyCastle provider knows.
+        String algorithm = switch (info.getPrivateKeyAlgorithm().getAlgorithm().getId()) {
+            case "1.2.840.113549.1.1.1" -> "RSA";
+            case "1.2.840.10045.2.1" -> "EC";
+            case "1.3.101.112" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            throw new ConfigException(yamlPath, "unsupported private key type in " + file + "; use RSA or EC");
+        }
         try {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            return parsed instanceof PEMKeyPair pair
-                    ? converter.getKeyPair(pair).getPrivate()
-                    : converter.getPrivateKey((PrivateKeyInfo) parsed);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(yamlPath, "unsupported private key in " + file);
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new ConfigException(yamlPath, "cannot read the " + algorithm + " private key in " + file);
         }
     }
 

@@ -43,8 +43,17 @@ public final class SimulatedDtr implements AutoCloseable {
         return start(Configuration.configuration());
     }
 
+    /**
+     * MockServer otherwise mints a certificate for whatever name the client asks for (SNI), which
+     * would make every server_name look right.
+     */
+    public static Configuration fixedCertificate() {
+        return Configuration.configuration().preventCertificateDynamicUpdate(true);
+    }
+
     public static SimulatedDtr start(Configuration configuration) {
-        return new SimulatedDtr(ClientAndServer.startClientAndServer(configuration.logLevel("WARN")));
+        // ERROR: MockServer warns of every TLS handshake that the tests make fail on purpose
+        return new SimulatedDtr(ClientAndServer.startClientAndServer(configuration.logLevel("ERROR")));
     }
 
     public String httpTarget() {

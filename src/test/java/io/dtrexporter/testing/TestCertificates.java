@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -29,6 +31,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /** Certificates made at test time, so that none expires in the repository. */
 public final class TestCertificates {
@@ -74,11 +77,28 @@ public final class TestCertificates {
     public static Path writeKey(Path file, KeyPair keys, KeyFormat format) {
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(format == KeyFormat.PKCS8 ? new JcaPKCS8Generator(keys.getPrivate(), null) : keys.getPrivate());
+            if (format == KeyFormat.PKCS8) {
+                writer.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
+            } else if (keys.getPrivate().getAlgorithm().equals("EC")) {
+                writer.writeObject(sec1(keys));
+            } else {
+                writer.writeObject(keys.getPrivate()); // PKCS#1
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return write(file, pem.toString());
+    }
+
+    /**
+     * SEC1 as openssl writes it, the curve inside; BouncyCastle's writer drops the curve of a JDK key,
+     * which leaves a key no reader can use.
+     */
+    private static PemObject sec1(KeyPair keys) throws IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+        ECPrivateKey withCurve = new ECPrivateKey(256, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
+        return new PemObject("EC PRIVATE KEY", withCurve.getEncoded());
     }
 
     private static Path write(Path file, String text) {

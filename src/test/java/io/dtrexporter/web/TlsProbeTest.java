@@ -1,0 +1,138 @@
+package io.dtrexporter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.testing.Exposition;
+import io.dtrexporter.testing.ExporterHarness;
+import io.dtrexporter.testing.SimulatedDtr;
+import io.dtrexporter.testing.TestCertificates;
+import io.dtrexporter.testing.TestCertificates.Issued;
+import io.dtrexporter.testing.TestCertificates.KeyFormat;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Probes over TLS: the module's CA, server_name, client certificates in each key format. */
+class TlsProbeTest {
+    @TempDir
+    static Path dir;
+    static SimulatedDtr dtr;
+    static SimulatedDtr mutualDtr;
+    static ExporterHarness exporter;
+
+    @BeforeAll
+    static void start() {
+        Path mockServerCa = SimulatedDtr.writeMockServerCa(dir);
+        Issued otherCa = TestCertificates.ca("Some Other CA");
+        TestCertificates.writeCertificate(dir.resolve("other-ca.pem"), otherCa.certificate());
+
+        Issued clientCa = TestCertificates.ca("DTR Client CA");
+        Path clientCaFile = TestCertificates.writeCertificate(dir.resolve("client-ca.pem"), clientCa.certificate());
+        Issued rsaClient = TestCertificates.client(clientCa, "monitor-rsa", "RSA");
+        Issued ecClient = TestCertificates.client(clientCa, "monitor-ec", "EC");
+        TestCertificates.writeCertificate(dir.resolve("rsa.pem"), rsaClient.certificate());
+        TestCertificates.writeKey(dir.resolve("rsa-pkcs1.key"), rsaClient.keys(), KeyFormat.PKCS1_OR_SEC1);
+        TestCertificates.writeKey(dir.resolve("rsa-pkcs8.key"), rsaClient.keys(), KeyFormat.PKCS8);
+        TestCertificates.writeCertificate(dir.resolve("ec.pem"), ecClient.certificate());
+        TestCertificates.writeKey(dir.resolve("ec-sec1.key"), ecClient.keys(), KeyFormat.PKCS1_OR_SEC1);
+        Issued strangerCa = TestCertificates.ca("Stranger CA");
+        Issued stranger = TestCertificates.client(strangerCa, "stranger", "RSA");
+        TestCertificates.writeCertificate(dir.resolve("stranger.pem"), stranger.certificate());
+        TestCertificates.writeKey(dir.resolve("stranger.key"), stranger.keys(), KeyFormat.PKCS8);
+
+        dtr = SimulatedDtr.start(SimulatedDtr.fixedCertificate()).serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
+        mutualDtr = SimulatedDtr.start(SimulatedDtr.fixedCertificate()
+                        .tlsMutualAuthenticationRequired(true)
+                        .tlsMutualAuthenticationCertificateChain(clientCaFile.toString()))
+                .serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
+
+        String auth = "basic_auth: {username: %s, password: %s}".formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD);
+        exporter = ExporterHarness.start(dir, """
+                modules:
+                  trusted:
+                    %1$s
+                    tls_config: {ca_file: %2$s}
+                  jvm_trust_store:
+                    %1$s
+                  other_ca:
+                    %1$s
+                    tls_config: {ca_file: other-ca.pem}
+                  skip_verify:
+                    %1$s
+                    tls_config: {insecure_skip_verify: true}
+                  name_localhost:
+                    %1$s
+                    tls_config: {ca_file: %2$s, server_name: localhost}
+                  name_wrong:
+                    %1$s
+                    tls_config: {ca_file: %2$s, server_name: dtr.wrong.example}
+                  client_rsa_pkcs1:
+                    %1$s
+                    tls_config: {ca_file: %2$s, cert_file: rsa.pem, key_file: rsa-pkcs1.key}
+                  client_rsa_pkcs8:
+                    %1$s
+                    tls_config: {ca_file: %2$s, cert_file: rsa.pem, key_file: rsa-pkcs8.key}
+                  client_ec_sec1:
+                    %1$s
+                    tls_config: {ca_file: %2$s, cert_file: ec.pem, key_file: ec-sec1.key}
+                  client_stranger:
+                    %1$s
+                    tls_config: {ca_file: %2$s, cert_file: stranger.pem, key_file: stranger.key}
+                """.formatted(auth, mockServerCa.getFileName()));
+    }
+
+    @AfterAll
+    static void stop() {
+        exporter.close();
+        dtr.close();
+        mutualDtr.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trusted", "skip_verify", "name_localhost"})
+    void aTrustedDtrIsUp(String module) {
+        Exposition metrics = exporter.probe(dtr.httpsTarget(), module);
+        assertEquals(1, metrics.get("dtr_up"), module);
+        assertEquals(3, metrics.get("dtr_server_count"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm_trust_store", "other_ca", "name_wrong"})
+    void aDtrWhoseCertificateIsNotTrustedIsDownWithReasonTls(String module) {
+        Exposition metrics = exporter.probe(dtr.httpsTarget(), module);
+        assertEquals(0, metrics.get("dtr_up"), module);
+        assertEquals(1, metrics.get("dtr_api_error_info", "api", "cluster_status", "reason", "tls"), module);
+        assertEquals(0, metrics.get("dtr_api_status_code", "api", "cluster_status"));
+        assertFalse(metrics.has("dtr_server_count"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"client_rsa_pkcs1", "client_rsa_pkcs8", "client_ec_sec1"})
+    void aDtrRequiringAClientCertificateAcceptsTheModulesCertificate(String module) {
+        Exposition metrics = exporter.probe(mutualDtr.httpsTarget(), module);
+        assertEquals(1, metrics.get("dtr_up"), module);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trusted", "client_stranger"})
+    void aDtrRequiringAClientCertificateRefusesAProbeWithoutOneItTrusts(String module) {
+        Exposition metrics = exporter.probe(mutualDtr.httpsTarget(), module);
+        assertEquals(0, metrics.get("dtr_up"), module);
+        double tls = metrics.value("dtr_api_error_info", "api", "cluster_status", "reason", "tls").orElse(0.0);
+        double connection = metrics.value("dtr_api_error_info", "api", "cluster_status", "reason", "connection").orElse(0.0);
+        // TLS 1.3 servers may reject the certificate after the client's handshake ended: the
+        // client then sees the connection reset rather than an alert
+        assertEquals(1, tls + connection, "reason tls or connection: " + metrics.series("dtr_api_error_info"));
+    }
+
+    @Test
+    void plainHttpToTheSameDtrStillWorks() {
+        assertEquals(1, exporter.probe(dtr.httpTarget(), "trusted").get("dtr_up"));
+    }
+}
