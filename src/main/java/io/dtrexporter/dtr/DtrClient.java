@@ -26,6 +26,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.util.TimeValue;
@@ -142,7 +143,7 @@ public final class DtrClient implements Closeable {
         private ApiResult<T> interpret(ClassicHttpResponse response) throws IOException {
             HttpEntity entity = response.getEntity();
             if (statusCode < 200 || statusCode > 299) {
-                String message = DtrErrors.message(entity, MAX_ERROR_BODY_BYTES, request);
+                String message = DtrErrors.message(entity, MAX_ERROR_BODY_BYTES, () -> abort(entity));
                 FailureReason reason = switch (statusCode) {
                     case 401 -> FailureReason.UNAUTHORIZED;
                     case 403 -> FailureReason.FORBIDDEN;
@@ -154,18 +155,21 @@ public final class DtrClient implements Closeable {
                 return fail(FailureReason.INVALID_RESPONSE, "empty body");
             }
             if (entity.getContentLength() > MAX_BODY_BYTES) {
-                request.cancel(); // closing the stream would read the rest of the body
+                abort(entity);
                 return fail(FailureReason.TOO_LARGE, "Content-Length " + entity.getContentLength()
                         + " is above the limit of " + MAX_BODY_BYTES + " bytes");
             }
-            try (InputStream body = new LimitedInputStream(entity.getContent(), MAX_BODY_BYTES)) {
+            // Not closed here: closing drains the rest of the body. A body read to its end has already
+            // given its connection back to the pool; any other is aborted, which drops the connection.
+            InputStream body = new LimitedInputStream(entity.getContent(), MAX_BODY_BYTES);
+            try {
                 T parsed = parser.parse(body);
                 return ApiResult.success(api, statusCode, elapsed(start), parsed);
             } catch (BodyTooLargeException e) {
-                request.cancel();
-                return fail(FailureReason.TOO_LARGE, e.getMessage() + " (limit " + MAX_BODY_BYTES + ")");
+                abort(entity);
+                return fail(FailureReason.TOO_LARGE, e.getMessage());
             } catch (JsonProcessingException e) {
-                request.cancel(); // the rest of a body we cannot read is not worth the connection
+                abort(entity); // the rest of a body we cannot read is not worth the connection
                 String type = entity.getContentType() == null ? "no Content-Type" : entity.getContentType();
                 return fail(FailureReason.INVALID_RESPONSE, "not the expected JSON (" + type + "): "
                         + e.getOriginalMessage().lines().findFirst().orElse(""));
@@ -174,6 +178,20 @@ public final class DtrClient implements Closeable {
 
         private ApiResult<T> fail(FailureReason reason, String detail) {
             return ApiResult.failure(api, statusCode, elapsed(start), reason, detail);
+        }
+    }
+
+    /**
+     * Drops the connection under a body we will not read to its end: closing the stream instead
+     * would read all the rest of it, however large.
+     */
+    private static void abort(HttpEntity entity) {
+        try {
+            if (entity.getContent() instanceof EofSensorInputStream stream) {
+                stream.abort();
+            }
+        } catch (IOException e) {
+            // the connection is gone either way
         }
     }
 

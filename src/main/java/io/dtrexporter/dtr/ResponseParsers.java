@@ -1,5 +1,6 @@
 package io.dtrexporter.dtr;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -30,6 +31,9 @@ public final class ResponseParsers {
 
     private static JsonMapper mapper(boolean snakeCase) {
         JsonMapper.Builder builder = JsonMapper.builder()
+                // Jackson would close the body when it stops, and closing drains the rest of it: a 64 MiB
+                // cut would read the whole endless body. DtrClient decides how the body ends.
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // "{...}<html>" is a broken answer, not a cluster status
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

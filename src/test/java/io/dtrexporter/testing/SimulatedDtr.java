@@ -34,6 +34,7 @@ public final class SimulatedDtr implements AutoCloseable {
 
     private final ClientAndServer server;
     private String prefix = "";
+    private String password = PASSWORD;
 
     private SimulatedDtr(ClientAndServer server) {
         this.server = server;
@@ -74,6 +75,12 @@ public final class SimulatedDtr implements AutoCloseable {
         return this;
     }
 
+    /** Expects this password (with {@link #USER}) instead of {@link #PASSWORD}. */
+    public SimulatedDtr withPassword(String password) {
+        this.password = password;
+        return this;
+    }
+
     /** A healthy DTR answering with these fixtures to the right credentials, 401 to any other. */
     public SimulatedDtr serving(Fixtures clusterStatus, Fixtures jobs) {
         return answer(CLUSTER_STATUS, json(200, clusterStatus.bytes()))
@@ -85,7 +92,7 @@ public final class SimulatedDtr implements AutoCloseable {
         server.when(request().withMethod("GET").withPath(prefix + path), Times.unlimited(), TimeToLive.unlimited(), 0)
                 .respond(json(401, NOT_AUTHENTICATED.getBytes(StandardCharsets.UTF_8)));
         server.when(request().withMethod("GET").withPath(prefix + path)
-                        .withHeader("Authorization", basic(USER, PASSWORD)),
+                        .withHeader("Authorization", basic(USER, password)),
                 Times.unlimited(), TimeToLive.unlimited(), 10)
                 .respond(response);
         return this;
