@@ -45,6 +45,9 @@ public record Target(String scheme, String host, int port, String pathPrefix) {
             throw invalid(raw, "it must not contain a fragment");
         }
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        if (port < 1 || port > 65535) { // java.net.URI takes any number
+            throw invalid(raw, "the port must be a number from 1 to 65535");
+        }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
