@@ -1,0 +1,22 @@
+# Multi-stage build: Maven builds the jar, a JRE runs it as a non-root user.
+#   docker build -t dtr-exporter .
+#   docker run -p 9580:9580 -v $PWD/exporter.yml:/etc/dtr-exporter/exporter.yml:ro dtr-exporter
+FROM maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY src ./src
+# the tests run in CI (.ci/run); the image build only packages
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre-jammy
+COPY --from=build /src/target/dtr-exporter.jar /opt/dtr-exporter/dtr-exporter.jar
+COPY exporter.yml /etc/dtr-exporter/exporter.yml
+# nobody:nogroup; the exporter writes no files
+USER 65534:65534
+EXPOSE 9580
+# Small, predictable footprint: serial GC (one exporter needs no parallel collector), heap sized
+# from the container's memory limit, small thread stacks (probes block worker threads).
+# Override with -e JDK_JAVA_OPTIONS=...
+ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=10 -Xss512k -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/opt/dtr-exporter/dtr-exporter.jar"]
+CMD ["--config.file=/etc/dtr-exporter/exporter.yml", "--web.listen-address=:9580"]
