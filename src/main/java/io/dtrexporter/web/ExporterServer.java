@@ -34,6 +34,9 @@ public final class ExporterServer implements AutoCloseable {
                 .get("/probe", probe)
                 .get("/metrics", metrics)
                 .get("/", landing)
+                // the server starts only once a config is loaded: serving means ready
+                .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy"))
+                .get("/-/ready", exchange -> Responses.text(exchange, 200, "Ready"))
                 .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
                 .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
         HttpHandler root = new EncodingHandler(new ContentEncodingRepository()

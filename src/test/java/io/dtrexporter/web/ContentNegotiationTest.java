@@ -116,7 +116,14 @@ class ContentNegotiationTest {
     }
 
     @Test
-    void unknownPathsAre404AndOtherMethods405() {
+    void unknownPathsAre404() {
         assertEquals(404, exporter.get("/nope").statusCode());
+        assertEquals(404, exporter.get("/probe/more").statusCode());
+    }
+
+    @Test
+    void healthAndReadinessAnswer200() {
+        assertEquals(200, exporter.get("/-/healthy").statusCode());
+        assertEquals(200, exporter.get("/-/ready").statusCode());
     }
 }
