@@ -11,8 +11,8 @@ import java.util.logging.Level;
  * The command line, Prometheus style: {@code --name=value} or {@code --name value}; boolean flags
  * stand alone or take {@code =true|false}.
  */
-record Flags(Path configFile, InetSocketAddress listenAddress, boolean demo, Level logLevel,
-             boolean help, boolean version) {
+record Flags(Path configFile, InetSocketAddress listenAddress, int maxConcurrentProbes, boolean demo,
+             Level logLevel, boolean help, boolean version) {
 
     private record Flag(String name, String valueName, String defaultValue, String help) {
         boolean isBoolean() {
@@ -23,6 +23,8 @@ record Flags(Path configFile, InetSocketAddress listenAddress, boolean demo, Lev
     private static final List<Flag> FLAGS = List.of(
             new Flag("config.file", "path", "exporter.yml", "Configuration file with the modules."),
             new Flag("web.listen-address", "[host]:port", ":9580", "Address to listen on for /probe and /metrics."),
+            new Flag("probe.max-concurrent", "n", "100",
+                    "Probes allowed to run at once; beyond it a probe gets 503 with Retry-After."),
             new Flag("demo", null, "false",
                     "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
             new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),
@@ -58,6 +60,7 @@ record Flags(Path configFile, InetSocketAddress listenAddress, boolean demo, Lev
         return new Flags(
                 Path.of(values.get("config.file")),
                 ListenAddress.parse(values.get("web.listen-address")),
+                positive(values, "probe.max-concurrent"),
                 bool(values, "demo"),
                 level(values.get("log.level")),
                 bool(values, "help"),
@@ -77,6 +80,18 @@ record Flags(Path configFile, InetSocketAddress listenAddress, boolean demo, Lev
             out.append('\n');
         }
         return out.toString();
+    }
+
+    private static int positive(Map<String, String> values, String name) {
+        try {
+            int value = Integer.parseInt(values.get(name));
+            if (value >= 1 && value <= 10_000) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + "=" + values.get(name) + ": expected a whole number from 1 to 10000");
     }
 
     private static boolean bool(Map<String, String> values, String name) {

@@ -5,7 +5,6 @@ import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.config.ConfigLoader;
 import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.config.ModuleConfig;
-import io.dtrexporter.config.TlsConfig;
 import io.dtrexporter.demo.DemoDtr;
 import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeModules;
@@ -125,7 +124,7 @@ public final class Main {
         ProbeModules modules = ProbeModules.start(config, Version.userAgent(), deadlines);
         Optional<String> demoTarget = demo.map(DemoDtr::target);
         ExporterServer server = new ExporterServer(flags.listenAddress(), () -> modules, new Prober(calls),
-                new ExporterMetrics(), () -> demoTarget);
+                new ExporterMetrics(), () -> demoTarget, flags.maxConcurrentProbes());
         Running running = new Running(server, modules, calls, deadlines, demo);
         try {
             server.start();
@@ -146,8 +145,7 @@ public final class Main {
 
     private static ExporterConfig withDemoModule(ExporterConfig config) {
         Map<String, ModuleConfig> modules = new LinkedHashMap<>(config.modules());
-        modules.put(DemoDtr.MODULE, new ModuleConfig(DemoDtr.MODULE, Optional.empty(), TlsConfig.DEFAULT,
-                ModuleConfig.DEFAULT_JOB_COUNT, ModuleConfig.DEFAULT_TIMEOUT));
+        modules.put(DemoDtr.MODULE, ModuleConfig.anonymous(DemoDtr.MODULE));
         return new ExporterConfig(config.source(), modules);
     }
 

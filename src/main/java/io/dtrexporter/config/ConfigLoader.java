@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -27,7 +29,9 @@ public final class ConfigLoader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final Set<String> TOP_KEYS = Set.of("modules");
-    private static final Set<String> MODULE_KEYS = Set.of("basic_auth", "tls_config", "job_count", "timeout");
+    private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
+    private static final Set<String> MODULE_KEYS = Set.of("basic_auth", "tls_config", "allowed_targets",
+            "allow_plain_http", "job_count", "timeout");
     private static final Set<String> BASIC_AUTH_KEYS = Set.of("username", "password", "password_file");
     private static final Set<String> TLS_KEYS =
             Set.of("ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify");
@@ -83,12 +87,55 @@ public final class ConfigLoader {
             throw node.problem("a module name must not be empty");
         }
         YamlNode module = node.isAbsent() ? node : node.mappingOf(MODULE_KEYS);
+        Optional<BasicAuth> basicAuth = basicAuth(module.get("basic_auth"));
+        TlsConfig tls = tls(module.get("tls_config"));
+        boolean credentials = basicAuth.isPresent() || tls.clientCertificate().isPresent();
+        if (tls.insecureSkipVerify()) {
+            LOG.warning(() -> "module " + name + " has insecure_skip_verify: true: any certificate is accepted,"
+                    + " so anyone between the exporter and the DTR can read its requests");
+        }
         return new ModuleConfig(
                 name,
-                basicAuth(module.get("basic_auth")),
-                tls(module.get("tls_config")),
+                basicAuth,
+                tls,
+                allowedTargets(name, module.get("allowed_targets"), credentials),
+                module.get("allow_plain_http").bool(false),
                 module.get("job_count").integer(ModuleConfig.DEFAULT_JOB_COUNT, 0, ModuleConfig.MAX_JOB_COUNT),
                 module.get("timeout").positiveDuration(ModuleConfig.DEFAULT_TIMEOUT));
+    }
+
+    private static AllowedTargets allowedTargets(String module, YamlNode node, boolean credentials) {
+        if (node.isAbsent()) {
+            if (credentials) {
+                throw node.problem("is required for a module with credentials (basic_auth or a client "
+                        + "certificate): list the DTR hosts they may be sent to, e.g. [dtr.example.com, "
+                        + "\"*.dtr.example.com:443\"]");
+            }
+            return AllowedTargets.ANY;
+        }
+        List<String> entries = node.stringList();
+        if (entries.isEmpty()) {
+            throw node.problem("must list at least one host pattern");
+        }
+        if (entries.contains("*")) {
+            if (entries.size() > 1) {
+                throw node.problem("\"*\" allows every target; it cannot be combined with other patterns");
+            }
+            if (credentials) {
+                LOG.warning(() -> "module " + module + " has allowed_targets [\"*\"]: whoever can reach /probe"
+                        + " can make the exporter send its credentials to any host");
+            }
+            return AllowedTargets.ANY;
+        }
+        List<HostPattern> patterns = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                patterns.add(HostPattern.parse(entries.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(node.path() + "[" + i + "]", e.getMessage());
+            }
+        }
+        return new AllowedTargets(patterns, false);
     }
 
     private Optional<BasicAuth> basicAuth(YamlNode node) {

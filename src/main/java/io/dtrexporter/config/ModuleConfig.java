@@ -6,13 +6,17 @@ import java.util.Optional;
 /**
  * One module of exporter.yml: what the exporter needs to probe a DTR.
  *
- * @param jobCount how many jobs to fetch from /api/v0/jobs; 0 skips the jobs call
- * @param timeout  upper bound for a whole probe of this module
+ * @param allowedTargets the hosts its probes may connect to
+ * @param allowPlainHttp  whether its credentials may travel over plain http
+ * @param jobCount        how many jobs to fetch from /api/v0/jobs; 0 skips the jobs call
+ * @param timeout         upper bound for a whole probe of this module
  */
 public record ModuleConfig(
         String name,
         Optional<BasicAuth> basicAuth,
         TlsConfig tls,
+        AllowedTargets allowedTargets,
+        boolean allowPlainHttp,
         int jobCount,
         Duration timeout) {
 
@@ -20,4 +24,15 @@ public record ModuleConfig(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** DTR caps the jobs limit at this value. */
     public static final int MAX_JOB_COUNT = 65536;
+
+    /** A module without credentials: it sends nothing worth guarding, wherever it connects. */
+    public static ModuleConfig anonymous(String name) {
+        return new ModuleConfig(name, Optional.empty(), TlsConfig.DEFAULT, AllowedTargets.ANY, true,
+                DEFAULT_JOB_COUNT, DEFAULT_TIMEOUT);
+    }
+
+    /** Basic auth or a client certificate: something a wrong target must never receive. */
+    public boolean hasCredentials() {
+        return basicAuth.isPresent() || tls.clientCertificate().isPresent();
+    }
 }

@@ -69,6 +69,25 @@ record YamlNode(JsonNode node, String path) {
         return value;
     }
 
+    /** A list of strings (a lone string counts as a list of one). */
+    List<String> stringList() {
+        if (node.isTextual()) {
+            return List.of(node.textValue());
+        }
+        if (!node.isArray()) {
+            throw problem("must be a list of strings, not " + kind());
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isTextual() || item.textValue().isEmpty()) {
+                throw new ConfigException(path + "[" + i + "]", "must be a non-empty string");
+            }
+            values.add(item.textValue());
+        }
+        return values;
+    }
+
     boolean bool(boolean fallback) {
         if (isAbsent()) {
             return fallback;

@@ -41,8 +41,8 @@ public final class DtrClient implements Closeable {
     /** Bodies above this size fail with too_large; reading stops there. */
     public static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
-    private static final int MAX_CONNECTIONS_PER_TARGET = 8;
-    private static final int MAX_CONNECTIONS = 200;
+    private static final int MAX_CONNECTIONS_PER_TARGET = 32;
+    private static final int MAX_CONNECTIONS = 256;
     private static final TimeValue IDLE_EVICTION = TimeValue.ofMinutes(2);
 
     private final PoolingHttpClientConnectionManager pool;

@@ -2,12 +2,14 @@ package io.dtrexporter.dtr;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import io.dtrexporter.config.HostPattern;
 import java.util.Locale;
 
 /**
  * A DTR to probe: scheme, host, port and an optional path prefix (a DTR behind a path-routing
  * proxy), parsed from the {@code target} query parameter. Credentials, queries and fragments are
- * refused: the module carries the credentials, the exporter chooses the API paths.
+ * refused: the module carries the credentials, the exporter chooses the API paths. The host is
+ * normalised as {@link HostPattern} compares hosts.
  */
 public record Target(String scheme, String host, int port, String pathPrefix) {
     public static final int MAX_LENGTH = 2048;
@@ -52,9 +54,11 @@ public record Target(String scheme, String host, int port, String pathPrefix) {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
+        String host;
+        try {
+            host = HostPattern.normaliseHost(uri.getHost());
+        } catch (IllegalArgumentException e) {
+            throw invalid(raw, e.getMessage());
         }
         return new Target(scheme, host, port, path);
     }

@@ -19,15 +19,21 @@ import java.util.logging.Logger;
 /** The exporter's HTTP server: routes, gzip, and a last line of defence against our own bugs. */
 public final class ExporterServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExporterServer.class.getName());
-    /** Probes block a worker thread while they wait for a DTR; allow many DTRs to be probed at once. */
-    private static final int WORKER_THREADS = 128;
+    /** Threads beyond the probes' for /metrics, /, refusals and the like while every probe slot is busy. */
+    private static final int SPARE_WORKER_THREADS = 16;
 
     private final Undertow undertow;
 
+    /**
+     * @param maxConcurrentProbes probes beyond this many at once get 503; each running probe blocks one
+     *                            worker thread while it waits for its DTR
+     */
     public ExporterServer(InetSocketAddress address, Supplier<ProbeModules> modules, Prober prober,
-                          ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget) {
+                          ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget,
+                          int maxConcurrentProbes) {
         ScrapeWriter writer = new ScrapeWriter();
-        HttpHandler probe = new BlockingHandler(guarded(new ProbeHandler(modules, prober, writer)));
+        HttpHandler probe = new BlockingHandler(guarded(
+                new ProbeHandler(modules, prober, writer, exporterMetrics, maxConcurrentProbes)));
         HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, exporterMetrics.scrape())));
         HttpHandler landing = guarded(new LandingPage(modules, exampleTarget));
         RoutingHandler routes = new RoutingHandler()
@@ -43,7 +49,7 @@ public final class ExporterServer implements AutoCloseable {
                 .addEncodingHandler("gzip", new GzipEncodingProvider(), 50)).setNext(routes);
         this.undertow = Undertow.builder()
                 .addHttpListener(address.getPort(), address.getHostString())
-                .setWorkerThreads(WORKER_THREADS)
+                .setWorkerThreads(maxConcurrentProbes + SPARE_WORKER_THREADS)
                 .setHandler(root)
                 .build();
     }

@@ -4,13 +4,19 @@ import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.dtr.ApiResult;
 import io.dtrexporter.dtr.InvalidTargetException;
 import io.dtrexporter.dtr.Target;
+import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeMetrics;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.ProbeResult;
 import io.dtrexporter.probe.Prober;
+import io.dtrexporter.probe.TargetAccess;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,14 +25,27 @@ import java.util.logging.Logger;
 final class ProbeHandler implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(ProbeHandler.class.getName());
 
+    /** Seconds a refused client is asked to wait; Prometheus itself simply tries at the next scrape. */
+    private static final String RETRY_AFTER_SECONDS = "1";
+    /**
+     * How long a probe may wait for a free slot: long enough to ride out a burst of fast probes,
+     * short enough that a flood of stuck ones is answered 503 instead of piling up.
+     */
+    private static final long SLOT_WAIT_MILLIS = 1000;
+
     private final Supplier<ProbeModules> modules;
     private final Prober prober;
     private final ScrapeWriter writer;
+    private final ExporterMetrics metrics;
+    private final Semaphore probeSlots;
 
-    ProbeHandler(Supplier<ProbeModules> modules, Prober prober, ScrapeWriter writer) {
+    ProbeHandler(Supplier<ProbeModules> modules, Prober prober, ScrapeWriter writer, ExporterMetrics metrics,
+                 int maxConcurrentProbes) {
         this.modules = modules;
         this.prober = prober;
         this.writer = writer;
+        this.metrics = metrics;
+        this.probeSlots = new Semaphore(maxConcurrentProbes);
     }
 
     @Override
@@ -48,7 +67,23 @@ final class ProbeHandler implements HttpHandler {
         } catch (InvalidTargetException e) {
             throw new HttpError(400, e.getMessage());
         }
-        ProbeResult result = prober.probe(target, module.config(), module.client());
+        Optional<String> refusal = TargetAccess.refusal(module.config(), target, rawTarget);
+        if (refusal.isPresent()) {
+            metrics.forbiddenTarget(name);
+            LOG.fine(() -> "refused probe module=" + name + " reason=\"" + refusal.get() + "\"");
+            throw new HttpError(403, refusal.get());
+        }
+        if (!probeSlots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            metrics.refusedProbe();
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            throw new HttpError(503, "too many probes in flight (--probe.max-concurrent); try again later");
+        }
+        ProbeResult result;
+        try (ExporterMetrics.InFlight running = metrics.probeStarted()) {
+            result = prober.probe(target, module.config(), module.client());
+        } finally {
+            probeSlots.release();
+        }
         logFailures(name, target, result);
         writer.write(exchange, ProbeMetrics.of(result));
     }

@@ -3,6 +3,7 @@ package io.dtrexporter.dtr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtrexporter.config.AllowedTargets;
 import io.dtrexporter.config.BasicAuth;
 import io.dtrexporter.config.ModuleConfig;
 import io.dtrexporter.config.Secret;
@@ -69,6 +70,6 @@ class DtrClientTest {
 
     private static ModuleConfig module() {
         return new ModuleConfig("test", Optional.of(new BasicAuth(SimulatedDtr.USER, new Secret<>(SimulatedDtr.PASSWORD))),
-                TlsConfig.DEFAULT, 100, Duration.ofSeconds(5));
+                TlsConfig.DEFAULT, AllowedTargets.ANY, true, 100, Duration.ofSeconds(5));
     }
 }

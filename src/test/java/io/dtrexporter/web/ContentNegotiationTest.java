@@ -37,7 +37,8 @@ class ContentNegotiationTest {
     @BeforeAll
     static void start() {
         dtr = SimulatedDtr.start().serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
-        exporter = ExporterHarness.start(dir, "modules:\n  default:\n    basic_auth: {username: %s, password: %s}\n"
+        exporter = ExporterHarness.start(dir, ("modules:\n  default:\n    basic_auth: {username: %s, password: %s}\n"
+                + "    allowed_targets: [127.0.0.1]\n    allow_plain_http: true\n")
                 .formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD));
         probe = ExporterHarness.probePath(dtr.httpTarget(), null);
     }

@@ -37,8 +37,12 @@ class MultiTargetTest {
                 modules:
                   healthy:
                     basic_auth: {username: %1$s, password: %2$s}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                   sick:
                     basic_auth: {username: %1$s, password: %3$s}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                 """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD, OTHER_PASSWORD));
     }
 

@@ -46,17 +46,27 @@ class ProbeEndpointTest {
                 modules:
                   default:
                     basic_auth: {username: %1$s, password: %2$s}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                     timeout: 2s
                   wrong_password:
                     basic_auth: {username: %1$s, password: not-the-password}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                   no_jobs:
                     basic_auth: {username: %1$s, password: %2$s}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                     job_count: 0
                   few_jobs:
                     basic_auth: {username: %1$s, password: %2$s}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                     job_count: 7
                   quick:
                     basic_auth: {username: %1$s, password: %2$s}
+                    allowed_targets: ["127.0.0.1"]
+                    allow_plain_http: true
                     timeout: 500ms
                 """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD));
     }

@@ -10,6 +10,7 @@ import io.dtrexporter.testing.SimulatedDtr;
 import io.dtrexporter.testing.TestCertificates;
 import io.dtrexporter.testing.TestCertificates.Issued;
 import io.dtrexporter.testing.TestCertificates.KeyFormat;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +53,7 @@ class TlsProbeTest {
                         .tlsMutualAuthenticationCertificateChain(clientCaFile.toString()))
                 .serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
 
-        String auth = "basic_auth: {username: %s, password: %s}".formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD);
+        String auth = "basic_auth: {username: %s, password: %s}\n    allowed_targets: [127.0.0.1]".formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD);
         exporter = ExporterHarness.start(dir, """
                 modules:
                   trusted:
@@ -132,7 +133,13 @@ class TlsProbeTest {
     }
 
     @Test
-    void plainHttpToTheSameDtrStillWorks() {
-        assertEquals(1, exporter.probe(dtr.httpTarget(), "trusted").get("dtr_up"));
+    void credentialsAreNotSentOverPlainHttp() {
+        dtr.reset();
+        dtr.serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
+        HttpResponse<String> response = exporter.get(ExporterHarness.probePath(dtr.httpTarget(), "trusted"));
+        assertEquals(403, response.statusCode());
+        assertEquals("target \"" + dtr.httpTarget() + "\" is not allowed for module \"trusted\": its credentials"
+                + " are only sent over https (allow_plain_http: true in the module allows http)\n", response.body());
+        assertEquals(0, dtr.received().length, "no request reached the DTR");
     }
 }
