@@ -66,17 +66,18 @@ final class PemFiles {
                     + " is encrypted; give an unencrypted PKCS#8, PKCS#1 RSA or SEC1 EC key");
         }
         try {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            return parsed instanceof PEMKeyPair pair
-                    ? converter.getKeyPair(pair).getPrivate()
-                    : converter.getPrivateKey((PrivateKeyInfo) parsed);
+            // only the private half: a SEC1 key may leave out its public key (openssl ec -no_public),
+            // and getKeyPair() then fails on the missing half
+            PrivateKeyInfo info = parsed instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) parsed;
+            return new JcaPEMKeyConverter().getPrivateKey(info);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(yamlPath, "unsupported private key in " + file);
         }
     }
 
     /** Proves that the key signs what the certificate's public key verifies. */
-    static void checkKeyMatchesCertificate(PrivateKey key, X509Certificate certificate, String yamlPath) {
+    static void checkKeyMatchesCertificate(PrivateKey key, Path keyFile, X509Certificate certificate, Path certFile,
+                                           String yamlPath) {
         PublicKey publicKey = certificate.getPublicKey();
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
@@ -103,7 +104,8 @@ final class PemFiles {
         } catch (GeneralSecurityException e) {
             // a key of another type than the certificate's ends up here as well
         }
-        throw new ConfigException(yamlPath, "the private key does not belong to the certificate in cert_file");
+        throw new ConfigException(yamlPath, "the private key in " + keyFile
+                + " does not belong to the certificate in " + certFile + " (cert_file)");
     }
 
     private static boolean isKey(Object parsed) {
