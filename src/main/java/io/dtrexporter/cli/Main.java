@@ -13,6 +13,7 @@ import io.dtrexporter.web.ExporterServer;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -130,10 +131,7 @@ public final class Main {
             server.start();
         } catch (RuntimeException e) {
             running.close();
-            if (e.getCause() instanceof BindException) {
-                throw new StartupException("cannot listen on " + describe(flags) + ": address already in use");
-            }
-            throw new StartupException("cannot listen on " + describe(flags) + ": " + e.getMessage());
+            throw new StartupException("cannot listen on " + describe(flags) + ": " + whyNotListening(e));
         }
         LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()
                 + " modules=" + String.join(",", new TreeSet<>(modules.config().modules().keySet()))
@@ -147,6 +145,19 @@ public final class Main {
         Map<String, ModuleConfig> modules = new LinkedHashMap<>(config.modules());
         modules.put(DemoDtr.MODULE, ModuleConfig.anonymous(DemoDtr.MODULE));
         return new ExporterConfig(config.source(), modules);
+    }
+
+    /**
+     * A BindException is also what an address of another machine gives ("Cannot assign requested
+     * address"): only a port that is taken may be reported as in use.
+     */
+    private static String whyNotListening(RuntimeException e) {
+        if (e.getCause() instanceof BindException bind) {
+            String reason = bind.getMessage() == null ? "" : bind.getMessage();
+            return reason.toLowerCase(Locale.ROOT).contains("in use") ? "address already in use"
+                    : reason.isEmpty() ? "cannot bind" : reason;
+        }
+        return e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
     }
 
     private static String describe(Flags flags) {

@@ -2,6 +2,7 @@ package io.dtrexporter.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -10,13 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -28,6 +32,7 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private static final Pattern QUOTED = Pattern.compile("\\s*'[^']*'");
     private static final Set<String> TOP_KEYS = Set.of("modules");
     private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
     private static final Set<String> MODULE_KEYS = Set.of("basic_auth", "tls_config", "allowed_targets",
@@ -65,7 +70,7 @@ public final class ConfigLoader {
             JsonNode tree = YAML.readTree(text);
             return tree == null || tree.isMissingNode() ? YAML.createObjectNode() : tree;
         } catch (JsonProcessingException e) {
-            throw new ConfigException("not valid YAML: " + yamlProblem(e) + locationOf(e));
+            throw yamlError(e);
         }
     }
 
@@ -84,7 +89,7 @@ public final class ConfigLoader {
 
     private ModuleConfig module(String name, YamlNode node) {
         if (name.isBlank()) {
-            throw node.problem("a module name must not be empty");
+            throw new ConfigException("modules", "a module name must not be empty");
         }
         YamlNode module = node.isAbsent() ? node : node.mappingOf(MODULE_KEYS);
         Optional<BasicAuth> basicAuth = basicAuth(module.get("basic_auth"));
@@ -145,7 +150,7 @@ public final class ConfigLoader {
         node.mappingOf(BASIC_AUTH_KEYS);
         String username = node.get("username").requiredString();
         Optional<String> password = node.get("password").string();
-        Optional<String> passwordFile = node.get("password_file").string();
+        Optional<String> passwordFile = node.get("password_file").filePath();
         if (password.isPresent() && passwordFile.isPresent()) {
             throw node.problem("give password or password_file, not both");
         }
@@ -172,7 +177,7 @@ public final class ConfigLoader {
         }
         node.mappingOf(TLS_KEYS);
         YamlNode caNode = node.get("ca_file");
-        Optional<Path> caFile = caNode.string().map(this::resolve);
+        Optional<Path> caFile = caNode.filePath().map(this::resolve);
         List<X509Certificate> cas = caFile.map(f -> PemFiles.certificates(f, caNode.path())).orElse(List.of());
         return new TlsConfig(
                 caFile,
@@ -185,8 +190,8 @@ public final class ConfigLoader {
     private Optional<TlsConfig.ClientCertificate> clientCertificate(YamlNode tls) {
         YamlNode certNode = tls.get("cert_file");
         YamlNode keyNode = tls.get("key_file");
-        Optional<String> cert = certNode.string();
-        Optional<String> key = keyNode.string();
+        Optional<String> cert = certNode.filePath();
+        Optional<String> key = keyNode.filePath();
         if (cert.isEmpty() && key.isEmpty()) {
             return Optional.empty();
         }
@@ -200,7 +205,7 @@ public final class ConfigLoader {
         Path keyFile = resolve(key.get());
         List<X509Certificate> chain = PemFiles.certificates(certFile, certNode.path());
         PrivateKey privateKey = PemFiles.privateKey(keyFile, keyNode.path());
-        PemFiles.checkKeyMatchesCertificate(privateKey, chain.get(0), keyNode.path());
+        PemFiles.checkKeyMatchesCertificate(privateKey, keyFile, chain.get(0), certFile, keyNode.path());
         return Optional.of(new TlsConfig.ClientCertificate(certFile, keyFile, chain, new Secret<>(privateKey)));
     }
 
@@ -209,16 +214,39 @@ public final class ConfigLoader {
     }
 
     /**
-     * SnakeYAML's own messages quote the offending line, which may hold a password: keep only the
-     * problem's name.
+     * A duplicate key is named by its YAML path. Other syntax errors keep only the problem's name:
+     * SnakeYAML quotes the offending line and Jackson the offending value, either may be a password.
      */
+    private static ConfigException yamlError(JsonProcessingException e) {
+        if (e.getOriginalMessage().startsWith("Duplicate field")
+                && e.getProcessor() instanceof JsonParser parser) {
+            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            return new ConfigException(pathOf(parser.getParsingContext()), "duplicate key" + line);
+        }
+        return new ConfigException("not valid YAML: " + yamlProblem(e) + locationOf(e));
+    }
+
     private static String yamlProblem(JsonProcessingException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-                return marked.getProblem();
+                // the context is a fixed phrase ("while scanning a quoted scalar"), never file content
+                return marked.getProblem() + (marked.getContext() == null ? "" : " " + marked.getContext());
             }
         }
-        return e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+        String problem = e.getOriginalMessage().lines().findFirst().orElse("");
+        problem = QUOTED.matcher(problem).replaceAll("").strip(); // "Malformed numeric value 'hunter2'"
+        return problem.isEmpty() ? "syntax error" : problem;
+    }
+
+    /** The YAML path of the key being read, e.g. modules.prod.timeout. */
+    private static String pathOf(JsonStreamContext context) {
+        Deque<String> keys = new ArrayDeque<>();
+        for (JsonStreamContext level = context; level != null; level = level.getParent()) {
+            if (level.inObject() && level.getCurrentName() != null) {
+                keys.addFirst(level.getCurrentName());
+            }
+        }
+        return String.join(".", keys);
     }
 
     private static String locationOf(JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package io.dtrexporter.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -41,8 +42,10 @@ public final class Durations {
         if (duration.toSecondsPart() > 0) {
             out.append(duration.toSecondsPart()).append('s');
         }
-        if (duration.toMillisPart() > 0) {
-            out.append(duration.toMillisPart()).append("ms");
+        int nanosOfSecond = duration.toNanosPart();
+        if (nanosOfSecond > 0) {
+            // whole milliseconds as "500ms", finer ones as "0.5ms" rather than dropping them
+            out.append(BigDecimal.valueOf(nanosOfSecond, 6).stripTrailingZeros().toPlainString()).append("ms");
         }
         return out.toString();
     }

@@ -39,12 +39,12 @@ public record HostPattern(String text, List<Pattern> labels, OptionalInt port) {
             port = port(host.substring(host.indexOf(':')), text);
             host = host.substring(0, host.indexOf(':'));
         }
+        if (host.isEmpty() || host.contains("..") || host.startsWith(".")) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a host pattern (host, host:port, *.domain)");
+        }
         String normalised = normaliseHost(host);
         if (normalised.startsWith("[")) {
             return new HostPattern(text, List.of(Pattern.compile(Pattern.quote(normalised))), port);
-        }
-        if (normalised.isEmpty() || normalised.contains("..")) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a host pattern (host, host:port, *.domain)");
         }
         List<Pattern> labels = Arrays.stream(normalised.split("\\.")).map(label -> {
             if (!LABEL_CHARS.matcher(label).matches()) {
@@ -77,7 +77,11 @@ public record HostPattern(String text, List<Pattern> labels, OptionalInt port) {
                 throw new IllegalArgumentException("\"" + host + "\" is not an IPv6 address");
             }
         }
-        return IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        try {
+            return IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"" + host + "\" is not a valid host name");
+        }
     }
 
     /** Whether a normalised host and its effective port are allowed by this pattern. */

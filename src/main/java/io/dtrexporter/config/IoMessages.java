@@ -1,6 +1,7 @@
 package io.dtrexporter.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
@@ -15,6 +16,9 @@ final class IoMessages {
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof CharacterCodingException) { // its own message is "Input length = 1"
+            return "not UTF-8 text";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -86,7 +86,8 @@ final class PemFiles {
     }
 
     /** Proves that the key signs what the certificate's public key verifies. */
-    static void checkKeyMatchesCertificate(PrivateKey key, X509Certificate certificate, String yamlPath) {
+    static void checkKeyMatchesCertificate(PrivateKey key, Path keyFile, X509Certificate certificate, Path certFile,
+                                           String yamlPath) {
         PublicKey publicKey = certificate.getPublicKey();
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
@@ -113,7 +114,8 @@ final class PemFiles {
         } catch (GeneralSecurityException e) {
             // a key of another type than the certificate's ends up here as well
         }
-        throw new ConfigException(yamlPath, "the private key does not belong to the certificate in cert_file");
+        throw new ConfigException(yamlPath, "the private key in " + keyFile
+                + " does not belong to the certificate in " + certFile + " (cert_file)");
     }
 
     private static boolean isKey(Object parsed) {

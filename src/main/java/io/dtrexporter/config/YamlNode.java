@@ -55,10 +55,24 @@ record YamlNode(JsonNode node, String path) {
         if (isAbsent()) {
             return Optional.empty();
         }
-        if (!node.isTextual() && !node.isNumber() && !node.isBoolean()) {
+        if (node.isNumber() || node.isBoolean()) {
+            // YAML has already rewritten the value (0123 -> 83, yes -> true); a password would silently
+            // change, so ask for quotes instead of guessing. The value is not shown: it may be a secret.
+            throw problem("must be a string, not " + kind() + "; put the value in quotes");
+        }
+        if (!node.isTextual()) {
             throw problem("must be a string, not " + kind());
         }
-        return Optional.of(node.asText());
+        return Optional.of(node.textValue());
+    }
+
+    /** An optional file path: absent is fine, an empty one would name the config's own folder. */
+    Optional<String> filePath() {
+        Optional<String> value = string();
+        if (value.isPresent() && value.get().isEmpty()) {
+            throw problem("must not be empty");
+        }
+        return value;
     }
 
     String requiredString() {
@@ -102,26 +116,29 @@ record YamlNode(JsonNode node, String path) {
         if (isAbsent()) {
             return fallback;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+        if (!node.isIntegralNumber()) {
             throw problem(shown() + " is not a whole number");
         }
-        int value = node.intValue();
-        if (value < min || value > max) {
-            throw problem(value + " is out of range (" + min + " to " + max + ")");
+        if (!node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw problem(shown() + " is out of range (" + min + " to " + max + ")");
         }
-        return value;
+        return node.intValue();
     }
 
     Duration positiveDuration(Duration fallback) {
         if (isAbsent()) {
             return fallback;
         }
-        Duration value = (node.isTextual() ? Durations.parse(node.textValue()) : Optional.<Duration>empty())
-                .orElseThrow(() -> problem(shown() + " is not a duration (e.g. 500ms, 10s, 1m)"));
-        if (value.isZero()) {
-            throw problem("must be greater than 0");
+        String text = node.isTextual() ? node.textValue() : "";
+        // "-1s" is a duration, only not one a probe can wait for: say so rather than "not a duration"
+        Optional<Duration> value = Durations.parse(text.startsWith("-") ? text.substring(1) : text);
+        if (value.isEmpty()) {
+            throw problem(shown() + " is not a duration (e.g. 500ms, 10s, 1m)");
         }
-        return value;
+        if (text.startsWith("-") || value.get().isZero()) {
+            throw problem(shown() + " must be greater than 0");
+        }
+        return value.get();
     }
 
     ConfigException problem(String what) {

@@ -1,0 +1,215 @@
+package io.dtrexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.dtrexporter.Version;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The command line as the issue specifies it: --help and --version exit 0; a wrong flag, an invalid
+ * config or a port in use exit 1 with one line on stderr and no stack trace.
+ */
+class MainTest {
+    private static final String VALID_CONFIG = "modules:\n  default: {}\n";
+
+    @TempDir
+    Path folder;
+
+    /** What Main.run printed and returned; only for the paths that exit, since a started exporter serves forever. */
+    private record Exit(int code, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    @Test
+    void helpListsEveryFlagAndExitsZero() {
+        Exit exit = run("--help");
+
+        assertEquals(0, exit.code());
+        for (String flag : List.of("--config.file", "--web.listen-address", "--demo", "--log.level", "--help",
+                "--version")) {
+            assertTrue(exit.out().contains(flag), flag + " missing from:\n" + exit.out());
+        }
+        assertTrue(exit.out().contains("Default: exporter.yml"), exit.out());
+        assertTrue(exit.out().contains("Default: :9580"), exit.out());
+        assertEquals("", exit.err());
+    }
+
+    @Test
+    void versionPrintsTheVersionAndExitsZero() {
+        Exit exit = run("--version");
+
+        assertEquals(0, exit.code());
+        assertTrue(Version.VERSION.matches("\\d+\\.\\d+\\.\\d+.*"),
+                "the build writes the pom's version into the jar, not \"" + Version.VERSION + "\"");
+        assertTrue(exit.out().startsWith("dtr-exporter, version " + Version.VERSION + " "), exit.out());
+        assertEquals(1, exit.out().lines().count(), exit.out());
+        assertEquals("", exit.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --no-such-flag                | unknown flag --no-such-flag
+            --web.listen-address=nope     | --web.listen-address=nope: expected host:port or :port
+            --web.listen-address=:99999   | --web.listen-address=:99999: the port must be a number from 0 to 65535
+            --web.listen-address=:+80     | --web.listen-address=:+80: the port must be a number from 0 to 65535
+            --web.listen-address=nope.invalid:9580 | --web.listen-address=nope.invalid:9580: unknown host "nope.invalid"
+            --log.level=loud              | --log.level=loud: expected debug, info, warn or error
+            --demo=maybe                  | --demo=maybe: expected true or false
+            --config.file                 | flag --config.file needs a value
+            """)
+    void wrongFlagExitsOneWithOneLineNamingIt(String flag, String problem) {
+        Exit exit = run("--config.file=" + writeConfig(VALID_CONFIG), flag);
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: " + problem + "; try --help"), exit.errLines());
+        assertEquals("", exit.out());
+    }
+
+    @Test
+    void invalidConfigExitsOneWithTheConfigMessageAndNoStackTrace() {
+        Path config = writeConfig("modules:\n  prod:\n    timeout: ten\n");
+
+        Exit exit = run("--config.file=" + config, "--web.listen-address=127.0.0.1:0");
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: config file " + config
+                + ": modules.prod.timeout: \"ten\" is not a duration (e.g. 500ms, 10s, 1m)"), exit.errLines());
+        assertNoStackTrace(exit);
+    }
+
+    @Test
+    void missingConfigFileExitsOneNamingIt() {
+        Path config = folder.resolve("absent.yml");
+
+        Exit exit = run("--config.file=" + config, "--web.listen-address=127.0.0.1:0");
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: config file " + config + ": cannot read it: no such file"),
+                exit.errLines());
+        assertNoStackTrace(exit);
+    }
+
+    @Test
+    void portInUseExitsOneSayingSo() throws IOException {
+        Path config = writeConfig(VALID_CONFIG);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+
+            Exit exit = run("--config.file=" + config, "--web.listen-address=" + address);
+
+            assertEquals(1, exit.code());
+            assertEquals(List.of("dtr-exporter: error: cannot listen on " + address + ": address already in use"),
+                    exit.errLines());
+            assertNoStackTrace(exit);
+        }
+    }
+
+    @Test
+    void addressOfAnotherMachineIsNotReportedAsInUse() {
+        String address = "192.0.2.1:0"; // TEST-NET-1 (RFC 5737): assigned to no machine
+        assumeTrue(!canBind(address("192.0.2.1")), "this machine has a TEST-NET-1 address");
+
+        Exit exit = run("--config.file=" + writeConfig(VALID_CONFIG), "--web.listen-address=" + address);
+
+        assertEquals(1, exit.code());
+        assertEquals(1, exit.errLines().size(), exit.err());
+        assertTrue(exit.err().startsWith("dtr-exporter: error: cannot listen on " + address + ": "), exit.err());
+        assertFalse(exit.err().contains("in use"), exit.err());
+        assertNoStackTrace(exit);
+    }
+
+    @Test
+    void anyInterfaceAddressListensOnLoopbackToo() throws IOException {
+        assertServesOn(":0", InetAddress.getByName("127.0.0.1"));
+    }
+
+    @Test
+    void ipv4HostAndPortListens() throws IOException {
+        assertServesOn("127.0.0.1:0", InetAddress.getByName("127.0.0.1"));
+    }
+
+    @Test
+    void bracketedIpv6HostAndPortListens() throws IOException {
+        InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        assumeTrue(canBind(ipv6Loopback), "IPv6 loopback is not available here");
+
+        assertServesOn("[::1]:0", ipv6Loopback);
+    }
+
+    private void assertServesOn(String listenAddress, InetAddress connectTo) throws IOException {
+        try (Main.Running running = Main.start("--config.file=" + writeConfig(VALID_CONFIG),
+                "--web.listen-address=" + listenAddress, "--log.level=error")) {
+            assertTrue(running.port() > 0, "port 0 means: pick a free one");
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(connectTo, running.port()), 5_000);
+                socket.getOutputStream().write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(response.startsWith("HTTP/1.0 200"), response.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean canBind(InetAddress address) {
+        try (ServerSocket probe = new ServerSocket(0, 1, address)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void assertNoStackTrace(Exit exit) {
+        assertFalse(exit.errLines().stream().anyMatch(line -> line.startsWith("\tat ")), exit.err());
+        assertFalse(exit.err().contains("Exception"), exit.err());
+    }
+
+    /**
+     * Main.run with its output captured. Should the exporter wrongly start (a flag that ought to be
+     * refused, a port that ought to be taken), run() would serve forever: fail instead of hanging.
+     */
+    private static Exit run(String... args) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Exit(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }, () -> "dtr-exporter did not exit for " + String.join(" ", args));
+    }
+
+    private Path writeConfig(String yaml) {
+        try {
+            return Files.writeString(Files.createTempFile(folder, "exporter", ".yml"), yaml);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
