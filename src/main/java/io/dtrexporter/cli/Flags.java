@@ -5,14 +5,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 
 /**
  * The command line, Prometheus style: {@code --name=value} or {@code --name value}; boolean flags
  * stand alone or take {@code =true|false}.
  */
-record Flags(Path configFile, InetSocketAddress listenAddress, int maxConcurrentProbes, boolean demo,
-             Level logLevel, boolean help, boolean version) {
+record Flags(Path configFile, InetSocketAddress listenAddress, Optional<Path> webConfigFile, int maxConcurrentProbes,
+             boolean demo, Level logLevel, boolean help, boolean version) {
 
     private record Flag(String name, String valueName, String defaultValue, String help) {
         boolean isBoolean() {
@@ -23,6 +24,8 @@ record Flags(Path configFile, InetSocketAddress listenAddress, int maxConcurrent
     private static final List<Flag> FLAGS = List.of(
             new Flag("config.file", "path", "exporter.yml", "Configuration file with the modules."),
             new Flag("web.listen-address", "[host]:port", ":9580", "Address to listen on for /probe and /metrics."),
+            new Flag("web.config.file", "path", "",
+                    "Web config (exporter-toolkit format): TLS and basic auth for every endpoint; re-read when it changes."),
             new Flag("probe.max-concurrent", "n", "100",
                     "Probes allowed to run at once; beyond it a probe gets 503 with Retry-After."),
             new Flag("demo", null, "false",
@@ -60,6 +63,7 @@ record Flags(Path configFile, InetSocketAddress listenAddress, int maxConcurrent
         return new Flags(
                 Path.of(values.get("config.file")),
                 ListenAddress.parse(values.get("web.listen-address")),
+                Optional.of(values.get("web.config.file")).filter(path -> !path.isEmpty()).map(Path::of),
                 positive(values, "probe.max-concurrent"),
                 bool(values, "demo"),
                 level(values.get("log.level")),

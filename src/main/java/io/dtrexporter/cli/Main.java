@@ -10,6 +10,7 @@ import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
 import io.dtrexporter.web.ExporterServer;
+import io.dtrexporter.web.WebSecurity;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ import java.util.logging.Logger;
 /** Entry point: parse flags, load the config, wire the pieces, serve until stopped. */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
+    /** How often --web.config.file and the files it names are checked for changes. */
+    private static final long WEB_CONFIG_CHECK_MILLIS = 2000;
     /** Held here because JUL forgets the level of a logger nobody references. */
     private static final Logger[] LIBRARY_LOGGERS = {Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
         Logger.getLogger("org.jboss"), Logger.getLogger("org.apache.hc")};
@@ -79,13 +82,15 @@ public final class Main {
 
     /** Everything that runs, in the order it is closed. */
     public record Running(ExporterServer server, ProbeModules modules, ExecutorService calls,
-                   ScheduledExecutorService deadlines, Optional<DemoDtr> demo) implements AutoCloseable {
+                          ScheduledExecutorService deadlines, ScheduledExecutorService fileWatch,
+                          Optional<DemoDtr> demo) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
             modules.close();
             calls.shutdownNow();
             deadlines.shutdownNow();
+            fileWatch.shutdownNow();
             demo.ifPresent(DemoDtr::close);
             LOG.info("stopped");
         }
@@ -110,6 +115,7 @@ public final class Main {
 
     private static Running start(Flags flags) {
         ExporterConfig config = ConfigLoader.load(flags.configFile());
+        WebSecurity security = flags.webConfigFile().map(WebSecurity::load).orElseGet(WebSecurity::none);
         Optional<DemoDtr> demo = Optional.empty();
         if (flags.demo()) {
             if (config.modules().containsKey(DemoDtr.MODULE)) {
@@ -124,9 +130,12 @@ public final class Main {
         ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("dtr-call"));
         ProbeModules modules = ProbeModules.start(config, Version.userAgent(), deadlines);
         Optional<String> demoTarget = demo.map(DemoDtr::target);
-        ExporterServer server = new ExporterServer(flags.listenAddress(), () -> modules, new Prober(calls),
-                new ExporterMetrics(), () -> demoTarget, flags.maxConcurrentProbes());
-        Running running = new Running(server, modules, calls, deadlines, demo);
+        ExporterServer server = new ExporterServer(
+                new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security),
+                () -> modules, new Prober(calls), new ExporterMetrics(), () -> demoTarget);
+        ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(daemonThreads("file-watch"));
+        security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
+        Running running = new Running(server, modules, calls, deadlines, fileWatch, demo);
         try {
             server.start();
         } catch (RuntimeException e) {
@@ -134,6 +143,7 @@ public final class Main {
             throw new StartupException("cannot listen on " + describe(flags) + ": " + whyNotListening(e));
         }
         LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()
+                + " tls=" + security.tls().isPresent() + " basic_auth=" + !security.config().basicAuthUsers().isEmpty()
                 + " modules=" + String.join(",", new TreeSet<>(modules.config().modules().keySet()))
                 + " version=" + Version.VERSION);
         demoTarget.ifPresent(target -> LOG.info(() -> "demo DTR running: curl 'http://localhost:" + running.port()

@@ -1,27 +1,19 @@
 package io.dtrexporter.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads exporter.yml into an {@link ExporterConfig}, checking every value and every file it names.
@@ -29,10 +21,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * whose message starts with the file and the YAML path.
  */
 public final class ConfigLoader {
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    private static final Pattern QUOTED = Pattern.compile("\\s*'[^']*'");
     private static final Set<String> TOP_KEYS = Set.of("modules");
     private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
     private static final Set<String> MODULE_KEYS = Set.of("basic_auth", "tls_config", "allowed_targets",
@@ -53,24 +41,9 @@ public final class ConfigLoader {
     public static ExporterConfig load(Path file) {
         ConfigLoader loader = new ConfigLoader(file);
         try {
-            return loader.parse(loader.readTree());
+            return loader.parse(YamlDocument.read(file));
         } catch (ConfigException e) {
             throw new ConfigException("config file " + file + ": " + e.getMessage());
-        }
-    }
-
-    private JsonNode readTree() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read it: " + IoMessages.describe(e));
-        }
-        try {
-            JsonNode tree = YAML.readTree(text);
-            return tree == null || tree.isMissingNode() ? YAML.createObjectNode() : tree;
-        } catch (JsonProcessingException e) {
-            throw yamlError(e);
         }
     }
 
@@ -217,40 +190,4 @@ public final class ConfigLoader {
      * A duplicate key is named by its YAML path. Other syntax errors keep only the problem's name:
      * SnakeYAML quotes the offending line and Jackson the offending value, either may be a password.
      */
-    private static ConfigException yamlError(JsonProcessingException e) {
-        if (e.getOriginalMessage().startsWith("Duplicate field")
-                && e.getProcessor() instanceof JsonParser parser) {
-            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            return new ConfigException(pathOf(parser.getParsingContext()), "duplicate key" + line);
-        }
-        return new ConfigException("not valid YAML: " + yamlProblem(e) + locationOf(e));
-    }
-
-    private static String yamlProblem(JsonProcessingException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-                // the context is a fixed phrase ("while scanning a quoted scalar"), never file content
-                return marked.getProblem() + (marked.getContext() == null ? "" : " " + marked.getContext());
-            }
-        }
-        String problem = e.getOriginalMessage().lines().findFirst().orElse("");
-        problem = QUOTED.matcher(problem).replaceAll("").strip(); // "Malformed numeric value 'hunter2'"
-        return problem.isEmpty() ? "syntax error" : problem;
-    }
-
-    /** The YAML path of the key being read, e.g. modules.prod.timeout. */
-    private static String pathOf(JsonStreamContext context) {
-        Deque<String> keys = new ArrayDeque<>();
-        for (JsonStreamContext level = context; level != null; level = level.getParent()) {
-            if (level.inObject() && level.getCurrentName() != null) {
-                keys.addFirst(level.getCurrentName());
-            }
-        }
-        return String.join(".", keys);
-    }
-
-    private static String locationOf(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-    }
 }

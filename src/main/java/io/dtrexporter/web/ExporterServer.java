@@ -1,5 +1,6 @@
 package io.dtrexporter.web;
 
+import io.dtrexporter.config.WebConfig;
 import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
@@ -15,6 +16,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.xnio.Options;
+import org.xnio.Sequence;
+import org.xnio.SslClientAuthMode;
 
 /** The exporter's HTTP server: routes, gzip, and a last line of defence against our own bugs. */
 public final class ExporterServer implements AutoCloseable {
@@ -25,12 +29,18 @@ public final class ExporterServer implements AutoCloseable {
     private final Undertow undertow;
 
     /**
+     * Where and how the server listens.
+     *
      * @param maxConcurrentProbes probes beyond this many at once get 503; each running probe blocks one
      *                            worker thread while it waits for its DTR
+     * @param security            TLS and users of --web.config.file
      */
-    public ExporterServer(InetSocketAddress address, Supplier<ProbeModules> modules, Prober prober,
-                          ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget,
-                          int maxConcurrentProbes) {
+    public record Settings(InetSocketAddress address, int maxConcurrentProbes, WebSecurity security) {
+    }
+
+    public ExporterServer(Settings settings, Supplier<ProbeModules> modules, Prober prober,
+                          ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget) {
+        int maxConcurrentProbes = settings.maxConcurrentProbes();
         ScrapeWriter writer = new ScrapeWriter();
         HttpHandler probe = new BlockingHandler(guarded(
                 new ProbeHandler(modules, prober, writer, exporterMetrics, maxConcurrentProbes)));
@@ -45,13 +55,26 @@ public final class ExporterServer implements AutoCloseable {
                 .get("/-/ready", exchange -> Responses.text(exchange, 200, "Ready"))
                 .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
                 .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
-        HttpHandler root = new EncodingHandler(new ContentEncodingRepository()
-                .addEncodingHandler("gzip", new GzipEncodingProvider(), 50)).setNext(routes);
-        this.undertow = Undertow.builder()
-                .addHttpListener(address.getPort(), address.getHostString())
+        HttpHandler root = new BasicAuthHandler(settings.security()::users, new EncodingHandler(
+                new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(), 50))
+                .setNext(routes));
+        this.undertow = listener(Undertow.builder(), settings)
                 .setWorkerThreads(maxConcurrentProbes + SPARE_WORKER_THREADS)
                 .setHandler(root)
                 .build();
+    }
+
+    private static Undertow.Builder listener(Undertow.Builder builder, Settings settings) {
+        InetSocketAddress address = settings.address();
+        Optional<WebConfig.TlsServer> tls = settings.security().tls();
+        if (tls.isEmpty()) {
+            return builder.addHttpListener(address.getPort(), address.getHostString());
+        }
+        WebConfig.ClientAuth clientAuth = tls.get().clientAuth();
+        return builder.addHttpsListener(address.getPort(), address.getHostString(), settings.security().sslContext())
+                .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, clientAuth.required() ? SslClientAuthMode.REQUIRED
+                        : clientAuth.requested() ? SslClientAuthMode.REQUESTED : SslClientAuthMode.NOT_REQUESTED)
+                .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.get().protocols()));
     }
 
     /** @throws java.net.BindException (wrapped by Undertow) when the address is taken */

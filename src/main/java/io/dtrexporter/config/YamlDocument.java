@@ -1,0 +1,82 @@
+package io.dtrexporter.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads a YAML file into a tree. Problems are {@link ConfigException}s without the file name (the
+ * caller adds it) and never quote the file's content, which may hold a password.
+ */
+final class YamlDocument {
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Pattern QUOTED = Pattern.compile("\\s*'[^']*'");
+
+    private YamlDocument() {
+    }
+
+    /** The document's root; an empty file is an empty mapping. */
+    static JsonNode read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read it: " + IoMessages.describe(e));
+        }
+        try {
+            JsonNode tree = YAML.readTree(text);
+            return tree == null || tree.isMissingNode() ? YAML.createObjectNode() : tree;
+        } catch (JsonProcessingException e) {
+            throw yamlError(e);
+        }
+    }
+
+    private static ConfigException yamlError(JsonProcessingException e) {
+        if (e.getOriginalMessage().startsWith("Duplicate field")
+                && e.getProcessor() instanceof JsonParser parser) {
+            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            return new ConfigException(pathOf(parser.getParsingContext()), "duplicate key" + line);
+        }
+        return new ConfigException("not valid YAML: " + yamlProblem(e) + locationOf(e));
+    }
+
+    private static String yamlProblem(JsonProcessingException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                // the context is a fixed phrase ("while scanning a quoted scalar"), never file content
+                return marked.getProblem() + (marked.getContext() == null ? "" : " " + marked.getContext());
+            }
+        }
+        String problem = e.getOriginalMessage().lines().findFirst().orElse("");
+        problem = QUOTED.matcher(problem).replaceAll("").strip(); // "Malformed numeric value 'hunter2'"
+        return problem.isEmpty() ? "syntax error" : problem;
+    }
+
+    /** The YAML path of the key being read, e.g. modules.prod.timeout. */
+    private static String pathOf(JsonStreamContext context) {
+        Deque<String> keys = new ArrayDeque<>();
+        for (JsonStreamContext level = context; level != null; level = level.getParent()) {
+            if (level.inObject() && level.getCurrentName() != null) {
+                keys.addFirst(level.getCurrentName());
+            }
+        }
+        return String.join(".", keys);
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+}

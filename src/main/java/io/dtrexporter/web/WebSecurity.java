@@ -1,0 +1,259 @@
+package io.dtrexporter.web;
+
+import io.dtrexporter.config.ConfigException;
+import io.dtrexporter.config.FileFingerprint;
+import io.dtrexporter.config.Secret;
+import io.dtrexporter.config.WebConfig;
+import io.dtrexporter.config.WebConfigLoader;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The live web config: TLS material and users that a changed file replaces without a restart. The
+ * listener's SSLContext asks this class for the current certificate and client CAs at every
+ * handshake. Whether TLS is on, and whether client certificates are requested, are fixed at start.
+ */
+public final class WebSecurity {
+    private static final Logger LOG = Logger.getLogger(WebSecurity.class.getName());
+    private static final char[] NO_PASSWORD = new char[0];
+
+    private final AtomicReference<Live> live;
+
+    /** A loaded web config with the managers built from it. */
+    private record Live(WebConfig config, String fingerprint, X509ExtendedKeyManager keys,
+                        X509ExtendedTrustManager clientCas) {
+    }
+
+    private WebSecurity(Live live) {
+        this.live = new AtomicReference<>(live);
+    }
+
+    public static WebSecurity none() {
+        return new WebSecurity(new Live(WebConfig.NONE, "", null, null));
+    }
+
+    /** @throws ConfigException when the file is invalid */
+    public static WebSecurity load(Path file) {
+        return new WebSecurity(build(WebConfigLoader.load(file)));
+    }
+
+    public WebConfig config() {
+        return live.get().config();
+    }
+
+    public Optional<WebConfig.TlsServer> tls() {
+        return config().tls();
+    }
+
+    Map<String, Secret<String>> users() {
+        return config().basicAuthUsers();
+    }
+
+    /** The listener's context; it follows reloads of the certificate, key and client CAs. */
+    public SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {new CurrentKeys()}, new TrustManager[] {new CurrentClientCas()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS", e);
+        }
+    }
+
+    /** Re-reads the file when it or a file it names changed; an invalid edit keeps the running config. */
+    public void watch(ScheduledExecutorService scheduler, long periodMillis) {
+        if (config().source().toString().isEmpty()) {
+            return;
+        }
+        scheduler.scheduleWithFixedDelay(this::reloadIfChanged, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void reloadIfChanged() {
+        Live current = live.get();
+        if (FileFingerprint.of(current.config().files()).equals(current.fingerprint())) {
+            return;
+        }
+        try {
+            Live next = build(WebConfigLoader.load(current.config().source()));
+            if (!listenerShape(next.config()).equals(listenerShape(current.config()))) {
+                LOG.warning("web config changed whether TLS is on, client_auth_type or the TLS versions:"
+                        + " those take effect at the next restart; certificates and users are reloaded now");
+            }
+            live.set(next);
+            LOG.info(() -> "web config reloaded file=" + current.config().source());
+        } catch (ConfigException e) {
+            // keep serving with what works; say why the edit was not taken
+            live.set(new Live(current.config(), FileFingerprint.of(current.config().files()), current.keys(),
+                    current.clientCas()));
+            LOG.severe(() -> "web config not reloaded, the running one stays: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.severe(() -> "web config not reloaded, the running one stays: " + e);
+        }
+    }
+
+    /** What the listener fixed at start: TLS or not, client certificate requests, TLS versions. */
+    private static Optional<List<Object>> listenerShape(WebConfig config) {
+        return config.tls().map(tls -> List.of(tls.clientAuth(), tls.protocols()));
+    }
+
+    private static Live build(WebConfig config) {
+        String fingerprint = FileFingerprint.of(config.files());
+        if (config.tls().isEmpty()) {
+            return new Live(config, fingerprint, null, null);
+        }
+        WebConfig.TlsServer tls = config.tls().get();
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry("server", tls.key().value(), NO_PASSWORD,
+                    tls.chain().toArray(new X509Certificate[0]));
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(keyStore, NO_PASSWORD);
+            X509ExtendedTrustManager clientCas = null;
+            if (!tls.clientCas().isEmpty()) {
+                KeyStore trustStore = KeyStore.getInstance("PKCS12");
+                trustStore.load(null, null);
+                int n = 0;
+                for (X509Certificate ca : tls.clientCas()) {
+                    trustStore.setCertificateEntry("client-ca-" + n++, ca);
+                }
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(trustStore);
+                clientCas = (X509ExtendedTrustManager) trust.getTrustManagers()[0];
+            }
+            return new Live(config, fingerprint, (X509ExtendedKeyManager) keys.getKeyManagers()[0], clientCas);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException("web config file " + config.source() + ": tls_server_config: cannot use"
+                    + " the certificate and key: " + e.getMessage());
+        }
+    }
+
+    /** Serves whatever certificate the live config holds now. */
+    private final class CurrentKeys extends X509ExtendedKeyManager {
+        private X509ExtendedKeyManager keys() {
+            return live.get().keys();
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys().getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keys().chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return keys().chooseEngineServerAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys().getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys().getPrivateKey(alias);
+        }
+    }
+
+    /**
+     * Checks client certificates against the live client CAs, or accepts any certificate when
+     * client_auth_type does not verify (RequestClientCert, RequireAnyClientCert).
+     */
+    private final class CurrentClientCas extends X509ExtendedTrustManager {
+        private void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
+                throws CertificateException {
+            Live current = live.get();
+            boolean verify = current.config().tls().map(t -> t.clientAuth().verified()).orElse(false);
+            if (!verify) {
+                return;
+            }
+            if (current.clientCas() == null) {
+                throw new CertificateException("no client CA to verify against");
+            }
+            if (engine != null) {
+                current.clientCas().checkClientTrusted(chain, authType, engine);
+            } else if (socket != null) {
+                current.clientCas().checkClientTrusted(chain, authType, socket);
+            } else {
+                current.clientCas().checkClientTrusted(chain, authType);
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            check(chain, authType, socket, null);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            check(chain, authType, null, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain, authType, null, null);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("the exporter's listener trusts no servers");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("the exporter's listener trusts no servers");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the exporter's listener trusts no servers");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            Live current = live.get();
+            return current.clientCas() == null ? new X509Certificate[0] : current.clientCas().getAcceptedIssuers();
+        }
+    }
+}
