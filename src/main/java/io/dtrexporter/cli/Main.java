@@ -37,6 +37,9 @@ public final class Main {
     /** Held here because JUL forgets the level of a logger nobody references. */
     private static final Logger[] LIBRARY_LOGGERS = {Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
         Logger.getLogger("org.jboss"), Logger.getLogger("org.apache.hc")};
+    /** HttpClient logs every header and byte it sends here at debug level: Authorization included. */
+    private static final Logger[] NEVER_DEBUG = {Logger.getLogger("org.apache.hc.client5.http.headers"),
+        Logger.getLogger("org.apache.hc.client5.http.wire")};
 
     private Main() {
     }
@@ -187,6 +190,9 @@ public final class Main {
         // libraries speak at our debug level only; their INFO chatter (XNIO banners) is noise
         for (Logger library : LIBRARY_LOGGERS) {
             library.setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.WARNING);
+        }
+        for (Logger secretive : NEVER_DEBUG) {
+            secretive.setLevel(Level.WARNING);
         }
     }
 

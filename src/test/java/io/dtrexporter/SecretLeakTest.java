@@ -1,0 +1,129 @@
+package io.dtrexporter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.testing.ExporterHarness;
+import io.dtrexporter.testing.SimulatedDtr;
+import io.dtrexporter.testing.TestCertificates;
+import io.dtrexporter.testing.TestCertificates.Issued;
+import io.dtrexporter.testing.TestCertificates.KeyFormat;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run of succeeding and failing probes at debug log level, then every place a secret could show
+ * is searched for the known secrets: logs, answers, error messages, landing page, metrics.
+ */
+class SecretLeakTest {
+    private static final String FILE_PASSWORD = "Pa55-from-a-file";
+    /** The exporter's code and the libraries it runs on; "" is the root logger. */
+    private static final Pattern EXPORTER_LOGGERS =
+            Pattern.compile("$|io\\.dtrexporter|io\\.undertow|org\\.xnio|org\\.jboss|org\\.apache\\.hc");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noPasswordKeyOrAuthorizationHeaderSurfacesAnywhere() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Handler capture = capture(seen);
+        Issued ca = TestCertificates.ca("Leak CA");
+        Issued clientCertificate = TestCertificates.client(ca, "monitor", "RSA");
+        TestCertificates.writeCertificate(dir.resolve("client.pem"), clientCertificate.certificate());
+        Path keyFile = TestCertificates.writeKey(dir.resolve("client.key"), clientCertificate.keys(), KeyFormat.PKCS8);
+        Files.writeString(dir.resolve("password"), FILE_PASSWORD + "\n");
+        String key = Files.readString(keyFile).lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        List<String> secrets = List.of(SimulatedDtr.PASSWORD, FILE_PASSWORD, key,
+                Base64.getEncoder().encodeToString((SimulatedDtr.USER + ":" + SimulatedDtr.PASSWORD).getBytes(StandardCharsets.UTF_8)),
+                Base64.getEncoder().encodeToString((SimulatedDtr.USER + ":" + FILE_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+
+        try (SimulatedDtr dtr = SimulatedDtr.start().serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
+             ExporterHarness exporter = ExporterHarness.start(dir, """
+                     modules:
+                       good:
+                         basic_auth: {username: %1$s, password: %2$s}
+                         allowed_targets: [127.0.0.1]
+                         allow_plain_http: true
+                       file:
+                         basic_auth: {username: %1$s, password_file: password}
+                         tls_config: {cert_file: client.pem, key_file: client.key, insecure_skip_verify: true}
+                         allowed_targets: [127.0.0.1]
+                         allow_plain_http: true
+                         timeout: 1s
+                     """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD), "--log.level=debug")) {
+            Logger.getLogger("").addHandler(capture); // after the start, which sets up the handlers anew
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            answers.add(exporter.get(ExporterHarness.probePath(dtr.httpTarget(), "good")));       // succeeds
+            answers.add(exporter.get(ExporterHarness.probePath(dtr.httpTarget(), "file")));       // 401 from the DTR
+            answers.add(exporter.get(ExporterHarness.probePath(dtr.httpsTarget(), "file")));      // TLS, then 401
+            answers.add(exporter.get(ExporterHarness.probePath("http://127.0.0.1:1", "good")));   // refused
+            answers.add(exporter.get(ExporterHarness.probePath("https://dtr.elsewhere", "good"))); // 403
+            answers.add(exporter.get(ExporterHarness.probePath(
+                    "https://" + SimulatedDtr.USER + ":" + SimulatedDtr.PASSWORD + "@127.0.0.1", "good"))); // 400
+            answers.add(exporter.get("/"));
+            answers.add(exporter.get("/metrics"));
+            assertEquals(200, answers.get(0).statusCode());
+            for (HttpResponse<String> answer : answers) {
+                assertNoSecret(secrets, answer.uri() + " answered", answer.body());
+            }
+        } finally {
+            Logger.getLogger("").removeHandler(capture);
+        }
+        assertFalse(seen.isEmpty(), "debug logging produced nothing to search");
+        for (String line : seen) {
+            assertNoSecret(secrets, "log line", line);
+        }
+    }
+
+    private static void assertNoSecret(List<String> secrets, String where, String text) {
+        for (String secret : secrets) {
+            assertFalse(text.contains(secret), where + " shows a secret: " + text);
+        }
+    }
+
+    /** Every record, formatted with its message, parameters and exception, as a handler would write it. */
+    private static Handler capture(List<String> seen) throws IOException {
+        Handler handler = new Handler() {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+                if (!EXPORTER_LOGGERS.matcher(logger).lookingAt()) {
+                    return; // this test's own HTTP client and the simulated DTR log what they like
+                }
+                StringBuilder line = new StringBuilder(new SimpleFormatter().format(record));
+                if (record.getParameters() != null) {
+                    for (Object parameter : record.getParameters()) {
+                        line.append(' ').append(parameter);
+                    }
+                }
+                seen.add(line.toString());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        handler.setLevel(Level.ALL);
+        return handler;
+    }
+}
