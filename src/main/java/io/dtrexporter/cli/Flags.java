@@ -1,7 +1,9 @@
 package io.dtrexporter.cli;
 
 import java.net.InetSocketAddress;
+import io.dtrexporter.config.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.logging.Level;
  * The command line, Prometheus style: {@code --name=value} or {@code --name value}; boolean flags
  * stand alone or take {@code =true|false}.
  */
-record Flags(Path configFile, InetSocketAddress listenAddress, Optional<Path> webConfigFile, int maxConcurrentProbes,
+record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, InetSocketAddress listenAddress,
+             Optional<Path> webConfigFile, boolean enableLifecycle, int maxConcurrentProbes, double timeoutOffsetSeconds,
              boolean demo, Level logLevel, boolean help, boolean version) {
 
     private record Flag(String name, String valueName, String defaultValue, String help) {
@@ -23,11 +26,17 @@ record Flags(Path configFile, InetSocketAddress listenAddress, Optional<Path> we
 
     private static final List<Flag> FLAGS = List.of(
             new Flag("config.file", "path", "exporter.yml", "Configuration file with the modules."),
+            new Flag("config.check", null, "false", "Check the configuration file and every file it names, then exit."),
+            new Flag("config.auto-reload-interval", "duration", "0s",
+                    "Reload when the config file or a file it names changes, checking this often; 0s: never."),
             new Flag("web.listen-address", "[host]:port", ":9580", "Address to listen on for /probe and /metrics."),
             new Flag("web.config.file", "path", "",
                     "Web config (exporter-toolkit format): TLS and basic auth for every endpoint; re-read when it changes."),
+            new Flag("web.enable-lifecycle", null, "false", "Enable POST /-/reload."),
             new Flag("probe.max-concurrent", "n", "100",
                     "Probes allowed to run at once; beyond it a probe gets 503 with Retry-After."),
+            new Flag("timeout-offset", "seconds", "0.5",
+                    "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds to give the probe's deadline."),
             new Flag("demo", null, "false",
                     "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
             new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),
@@ -62,9 +71,13 @@ record Flags(Path configFile, InetSocketAddress listenAddress, Optional<Path> we
         }
         return new Flags(
                 Path.of(values.get("config.file")),
+                bool(values, "config.check"),
+                duration(values, "config.auto-reload-interval"),
                 ListenAddress.parse(values.get("web.listen-address")),
                 Optional.of(values.get("web.config.file")).filter(path -> !path.isEmpty()).map(Path::of),
+                bool(values, "web.enable-lifecycle"),
                 positive(values, "probe.max-concurrent"),
+                seconds(values, "timeout-offset"),
                 bool(values, "demo"),
                 level(values.get("log.level")),
                 bool(values, "help"),
@@ -84,6 +97,27 @@ record Flags(Path configFile, InetSocketAddress listenAddress, Optional<Path> we
             out.append('\n');
         }
         return out.toString();
+    }
+
+    private static Duration duration(Map<String, String> values, String name) {
+        String text = values.get(name);
+        if (text.equals("0") || text.equals("0s")) {
+            return Duration.ZERO;
+        }
+        return Durations.parse(text).orElseThrow(() ->
+                new UsageException("--" + name + "=" + text + ": expected a duration such as 30s or 1m"));
+    }
+
+    private static double seconds(Map<String, String> values, String name) {
+        try {
+            double value = Double.parseDouble(values.get(name));
+            if (value >= 0 && Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + "=" + values.get(name) + ": expected a number of seconds, 0 or more");
     }
 
     private static int positive(Map<String, String> values, String name) {

@@ -5,8 +5,10 @@ import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.config.ConfigLoader;
 import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.config.ModuleConfig;
+import io.dtrexporter.config.WebConfigLoader;
 import io.dtrexporter.demo.DemoDtr;
 import io.dtrexporter.metrics.ExporterMetrics;
+import io.dtrexporter.probe.LiveModules;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
 import io.dtrexporter.web.ExporterServer;
@@ -18,16 +20,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.ConsoleHandler;
-import java.util.logging.Level;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.hc.core5.pool.PoolStats;
 
 /** Entry point: parse flags, load the config, wire the pieces, serve until stopped. */
 public final class Main {
@@ -67,9 +72,19 @@ public final class Main {
         }
         configureLogging(flags.logLevel());
         try {
+            if (flags.configCheck()) {
+                return check(flags, out);
+            }
             Running running = start(flags);
-            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
-            Thread.currentThread().join(); // the server's threads serve; main waits for the shutdown hook
+            onSignal("HUP", () -> running.modules().reload());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runnable stop = () -> {
+                running.close();
+                stopped.countDown();
+            };
+            onSignal("TERM", stop);
+            onSignal("INT", stop);
+            stopped.await(); // the server's threads serve until a signal stops them
             return 0;
         } catch (ConfigException e) {
             err.println(Version.NAME + ": error: " + e.getMessage());
@@ -83,8 +98,24 @@ public final class Main {
         }
     }
 
+    /** --config.check: load everything as a start would, say whether it is valid. */
+    private static int check(Flags flags, PrintStream out) {
+        ExporterConfig config = ConfigLoader.load(flags.configFile());
+        flags.webConfigFile().ifPresent(WebConfigLoader::load);
+        out.println("config file " + flags.configFile() + " is valid: " + config.modules().size() + " modules ("
+                + String.join(", ", new TreeSet<>(config.modules().keySet())) + ")"
+                + flags.webConfigFile().map(web -> "; web config file " + web + " is valid").orElse(""));
+        return 0;
+    }
+
+    /** Runs {@code action} on its own thread when the process receives the signal. */
+    @SuppressWarnings("restriction")
+    private static void onSignal(String name, Runnable action) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(action, "signal-" + name).start());
+    }
+
     /** Everything that runs, in the order it is closed. */
-    public record Running(ExporterServer server, ProbeModules modules, ExecutorService calls,
+    public record Running(ExporterServer server, LiveModules modules, ExecutorService calls,
                           ScheduledExecutorService deadlines, ScheduledExecutorService fileWatch,
                           Optional<DemoDtr> demo) implements AutoCloseable {
         @Override
@@ -117,26 +148,26 @@ public final class Main {
     }
 
     private static Running start(Flags flags) {
-        ExporterConfig config = ConfigLoader.load(flags.configFile());
+        ExporterConfig firstLook = ConfigLoader.load(flags.configFile()); // fail before starting anything
         WebSecurity security = flags.webConfigFile().map(WebSecurity::load).orElseGet(WebSecurity::none);
-        Optional<DemoDtr> demo = Optional.empty();
-        if (flags.demo()) {
-            if (config.modules().containsKey(DemoDtr.MODULE)) {
-                throw new ConfigException("config file " + flags.configFile() + ": modules." + DemoDtr.MODULE
-                        + ": the name is taken by --demo; rename the module or drop --demo");
-            }
-            demo = Optional.of(DemoDtr.start());
-            config = withDemoModule(config);
-        }
+        Optional<DemoDtr> demo = flags.demo() ? Optional.of(DemoDtr.start()) : Optional.empty();
+        Supplier<ExporterConfig> loader = () -> withDemoModule(ConfigLoader.load(flags.configFile()), flags, demo);
+        withDemoModule(firstLook, flags, demo);
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("probe-deadline"));
         deadlines.setRemoveOnCancelPolicy(true); // most alarms are cancelled; do not keep them queued
         ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("dtr-call"));
-        ProbeModules modules = ProbeModules.start(config, Version.userAgent(), deadlines);
+        ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(daemonThreads("file-watch"));
+        ExporterMetrics metrics = new ExporterMetrics();
+        LiveModules modules = new LiveModules(loader, Version.userAgent(), deadlines, fileWatch, metrics::configLoaded);
+        metrics.watchPools(() -> poolStats(modules.get()));
+        if (!flags.autoReloadInterval().isZero()) {
+            modules.watch(flags.autoReloadInterval());
+        }
         Optional<String> demoTarget = demo.map(DemoDtr::target);
         ExporterServer server = new ExporterServer(
-                new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security),
-                () -> modules, new Prober(calls), new ExporterMetrics(), () -> demoTarget);
-        ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(daemonThreads("file-watch"));
+                new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security,
+                        flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty()),
+                modules, new Prober(calls), metrics, () -> demoTarget);
         security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
         Running running = new Running(server, modules, calls, deadlines, fileWatch, demo);
         try {
@@ -147,17 +178,31 @@ public final class Main {
         }
         LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()
                 + " tls=" + security.tls().isPresent() + " basic_auth=" + !security.config().basicAuthUsers().isEmpty()
-                + " modules=" + String.join(",", new TreeSet<>(modules.config().modules().keySet()))
+                + " modules=" + String.join(",", new TreeSet<>(modules.get().config().modules().keySet()))
                 + " version=" + Version.VERSION);
         demoTarget.ifPresent(target -> LOG.info(() -> "demo DTR running: curl 'http://localhost:" + running.port()
                 + "/probe?module=" + DemoDtr.MODULE + "&target=" + target + "'"));
         return running;
     }
 
-    private static ExporterConfig withDemoModule(ExporterConfig config) {
+    /** With --demo, the config plus the demo's module, whose name the config must leave free. */
+    private static ExporterConfig withDemoModule(ExporterConfig config, Flags flags, Optional<DemoDtr> demo) {
+        if (demo.isEmpty()) {
+            return config;
+        }
+        if (config.modules().containsKey(DemoDtr.MODULE)) {
+            throw new ConfigException("config file " + flags.configFile() + ": modules." + DemoDtr.MODULE
+                    + ": the name is taken by --demo; rename the module or drop --demo");
+        }
         Map<String, ModuleConfig> modules = new LinkedHashMap<>(config.modules());
         modules.put(DemoDtr.MODULE, ModuleConfig.anonymous(DemoDtr.MODULE));
-        return new ExporterConfig(config.source(), modules);
+        return config.withModules(modules);
+    }
+
+    private static Map<String, PoolStats> poolStats(ProbeModules modules) {
+        Map<String, PoolStats> stats = new LinkedHashMap<>();
+        modules.clients().forEach((name, client) -> stats.put(name, client.poolStats()));
+        return stats;
     }
 
     /**

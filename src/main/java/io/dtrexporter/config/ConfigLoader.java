@@ -31,11 +31,13 @@ public final class ConfigLoader {
 
     private final Path file;
     private final Path folder;
+    private final List<Path> files = new ArrayList<>();
 
     private ConfigLoader(Path file) {
         this.file = file;
         Path parent = file.toAbsolutePath().getParent();
         this.folder = parent == null ? Path.of(".") : parent;
+        files.add(file);
     }
 
     public static ExporterConfig load(Path file) {
@@ -57,7 +59,7 @@ public final class ConfigLoader {
         if (!modulesNode.isAbsent()) {
             modulesNode.entries().forEach((name, node) -> modules.put(name, module(name, node)));
         }
-        return new ExporterConfig(file, modules);
+        return new ExporterConfig(file, modules, files);
     }
 
     private ModuleConfig module(String name, YamlNode node) {
@@ -183,7 +185,9 @@ public final class ConfigLoader {
     }
 
     private Path resolve(String path) {
-        return folder.resolve(path).normalize();
+        Path resolved = folder.resolve(path).normalize();
+        files.add(resolved);
+        return resolved;
     }
 
     /**

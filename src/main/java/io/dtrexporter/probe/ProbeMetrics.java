@@ -21,6 +21,8 @@ public final class ProbeMetrics {
                 .add(result.up()).addTo(out);
         Family.gauge("dtr_scrape_latency", "Latency of collecting scrape, in seconds")
                 .add(seconds(result.duration())).addTo(out);
+        Family.gauge("dtr_probe_timeout_seconds", "The deadline of this probe: the module's timeout, or less"
+                + " when Prometheus' scrape timeout is shorter").add(seconds(result.timeout())).addTo(out);
         apiMetrics(result.calls(), out);
         result.clusterStatus().body().ifPresent(status -> ClusterStatusMetrics.addTo(status, out));
         result.jobs().flatMap(ApiResult::body).ifPresent(jobs -> JobMetrics.addTo(jobs, out));

@@ -4,9 +4,13 @@ import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.config.ModuleConfig;
 import io.dtrexporter.dtr.DtrClient;
 import java.io.Closeable;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** The loaded modules, each with the connection pool its probes share. */
@@ -24,10 +28,36 @@ public final class ProbeModules implements Closeable {
     }
 
     public static ProbeModules start(ExporterConfig config, String userAgent, ScheduledExecutorService deadlines) {
-        Map<String, Module> modules = new LinkedHashMap<>();
-        config.modules().forEach((name, module) ->
-                modules.put(name, new Module(module, new DtrClient(module, userAgent, deadlines))));
-        return new ProbeModules(config, Map.copyOf(modules));
+        return new ProbeModules(config, Map.of()).next(config, userAgent, deadlines);
+    }
+
+    /**
+     * The modules of {@code config}: a module whose settings did not change keeps its client and
+     * connection pool; the others get new ones. The clients this set has and the new one does not
+     * are for the caller to close once their probes end ({@link #retiredBy}).
+     */
+    public ProbeModules next(ExporterConfig config, String userAgent, ScheduledExecutorService deadlines) {
+        Map<String, Module> next = new LinkedHashMap<>();
+        config.modules().forEach((name, settings) -> {
+            Module unchanged = modules.get(name);
+            next.put(name, unchanged != null && unchanged.config().equals(settings) ? unchanged
+                    : new Module(settings, new DtrClient(settings, userAgent, deadlines)));
+        });
+        return new ProbeModules(config, Map.copyOf(next));
+    }
+
+    /** The clients of this set that {@code successor} does not use. */
+    public List<DtrClient> retiredBy(ProbeModules successor) {
+        Set<DtrClient> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        successor.modules.values().forEach(module -> kept.add(module.client()));
+        return modules.values().stream().map(Module::client).filter(client -> !kept.contains(client)).toList();
+    }
+
+    /** Each module's name and client, for the pool metrics. */
+    public Map<String, DtrClient> clients() {
+        Map<String, DtrClient> clients = new LinkedHashMap<>();
+        modules.forEach((name, module) -> clients.put(name, module.client()));
+        return clients;
     }
 
     public Optional<Module> module(String name) {

@@ -11,9 +11,11 @@ import java.util.Optional;
 /**
  * Everything one probe learned.
  *
- * @param jobs absent when the module's job_count is 0
+ * @param jobs    absent when the module's job_count is 0
+ * @param timeout the deadline the probe had
  */
-public record ProbeResult(ApiResult<ClusterStatus> clusterStatus, Optional<ApiResult<JobList>> jobs, Duration duration) {
+public record ProbeResult(ApiResult<ClusterStatus> clusterStatus, Optional<ApiResult<JobList>> jobs, Duration duration,
+                          Duration timeout) {
 
     /** The DTR is up when every call made succeeded. */
     public boolean up() {

@@ -34,9 +34,10 @@ public final class Prober {
         this.callExecutor = callExecutor;
     }
 
-    public ProbeResult probe(Target target, ModuleConfig module, DtrClient client) {
+    /** @param timeout bound of the whole probe, both calls included */
+    public ProbeResult probe(Target target, ModuleConfig module, DtrClient client, Duration timeout) {
         long start = System.nanoTime();
-        long deadline = start + module.timeout().toNanos();
+        long deadline = start + timeout.toNanos();
         CompletableFuture<ApiResult<ClusterStatus>> clusterStatus = submit(() -> client.call(
                 target, DtrApi.CLUSTER_STATUS, CLUSTER_STATUS_PATH, ResponseParsers::clusterStatus, deadline));
         Optional<CompletableFuture<ApiResult<JobList>>> jobs = module.jobCount() == 0 ? Optional.empty()
@@ -44,7 +45,7 @@ public final class Prober {
                         target, DtrApi.JOBS, JOBS_PATH + module.jobCount(), ResponseParsers::jobs, deadline)));
         ApiResult<ClusterStatus> clusterStatusResult = await(clusterStatus, DtrApi.CLUSTER_STATUS, start, deadline);
         Optional<ApiResult<JobList>> jobsResult = jobs.map(f -> await(f, DtrApi.JOBS, start, deadline));
-        return new ProbeResult(clusterStatusResult, jobsResult, Duration.ofNanos(System.nanoTime() - start));
+        return new ProbeResult(clusterStatusResult, jobsResult, Duration.ofNanos(System.nanoTime() - start), timeout);
     }
 
     private <T> CompletableFuture<ApiResult<T>> submit(Supplier<ApiResult<T>> call) {

@@ -8,6 +8,7 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
@@ -26,7 +27,11 @@ public final class ExporterServer implements AutoCloseable {
     /** Threads beyond the probes' for /metrics, /, refusals and the like while every probe slot is busy. */
     private static final int SPARE_WORKER_THREADS = 16;
 
+    /** How long a stop waits for running probes; a probe's own deadline usually ends it sooner. */
+    private static final long DRAIN_MILLIS = 10_000;
+
     private final Undertow undertow;
+    private final GracefulShutdownHandler draining;
 
     /**
      * Where and how the server listens.
@@ -34,8 +39,11 @@ public final class ExporterServer implements AutoCloseable {
      * @param maxConcurrentProbes probes beyond this many at once get 503; each running probe blocks one
      *                            worker thread while it waits for its DTR
      * @param security            TLS and users of --web.config.file
+     * @param timeoutOffsetSeconds taken from Prometheus' scrape timeout to give a probe's deadline
+     * @param reload              POST /-/reload, when --web.enable-lifecycle: empty on success, else why not
      */
-    public record Settings(InetSocketAddress address, int maxConcurrentProbes, WebSecurity security) {
+    public record Settings(InetSocketAddress address, int maxConcurrentProbes, WebSecurity security,
+                           double timeoutOffsetSeconds, Optional<Supplier<Optional<String>>> reload) {
     }
 
     public ExporterServer(Settings settings, Supplier<ProbeModules> modules, Prober prober,
@@ -43,7 +51,15 @@ public final class ExporterServer implements AutoCloseable {
         int maxConcurrentProbes = settings.maxConcurrentProbes();
         ScrapeWriter writer = new ScrapeWriter();
         HttpHandler probe = new BlockingHandler(guarded(
-                new ProbeHandler(modules, prober, writer, exporterMetrics, maxConcurrentProbes)));
+                new ProbeHandler(modules, prober, writer, exporterMetrics, maxConcurrentProbes,
+                        settings.timeoutOffsetSeconds())));
+        HttpHandler reload = new BlockingHandler(guarded(exchange -> {
+            Supplier<Optional<String>> reloader = settings.reload().orElseThrow(() ->
+                    new HttpError(403, "lifecycle API is not enabled; start with --web.enable-lifecycle"));
+            Optional<String> failure = reloader.get();
+            Responses.text(exchange, failure.isPresent() ? 500 : 200,
+                    failure.map(why -> "config not reloaded: " + why).orElse("config reloaded"));
+        }));
         HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, exporterMetrics.scrape())));
         HttpHandler landing = guarded(new LandingPage(modules, exampleTarget));
         RoutingHandler routes = new RoutingHandler()
@@ -53,14 +69,16 @@ public final class ExporterServer implements AutoCloseable {
                 // the server starts only once a config is loaded: serving means ready
                 .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy"))
                 .get("/-/ready", exchange -> Responses.text(exchange, 200, "Ready"))
+                .post("/-/reload", reload)
                 .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
                 .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
         HttpHandler root = new BasicAuthHandler(settings.security()::users, new EncodingHandler(
                 new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(), 50))
                 .setNext(routes));
+        this.draining = new GracefulShutdownHandler(root);
         this.undertow = listener(Undertow.builder(), settings)
                 .setWorkerThreads(maxConcurrentProbes + SPARE_WORKER_THREADS)
-                .setHandler(root)
+                .setHandler(draining)
                 .build();
     }
 
@@ -87,8 +105,17 @@ public final class ExporterServer implements AutoCloseable {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
+    /** Refuses new requests (503), lets running ones finish for up to 10 s, then stops. */
     @Override
     public void close() {
+        draining.shutdown();
+        try {
+            if (!draining.awaitShutdown(DRAIN_MILLIS)) {
+                LOG.warning("stopping with requests still running after " + DRAIN_MILLIS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         undertow.stop();
     }
 

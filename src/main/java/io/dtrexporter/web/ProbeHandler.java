@@ -13,6 +13,7 @@ import io.dtrexporter.probe.TargetAccess;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -27,6 +28,7 @@ final class ProbeHandler implements HttpHandler {
 
     /** Seconds a refused client is asked to wait; Prometheus itself simply tries at the next scrape. */
     private static final String RETRY_AFTER_SECONDS = "1";
+    private static final String SCRAPE_TIMEOUT_HEADER = "X-Prometheus-Scrape-Timeout-Seconds";
     /**
      * How long a probe may wait for a free slot: long enough to ride out a burst of fast probes,
      * short enough that a flood of stuck ones is answered 503 instead of piling up.
@@ -38,9 +40,11 @@ final class ProbeHandler implements HttpHandler {
     private final ScrapeWriter writer;
     private final ExporterMetrics metrics;
     private final Semaphore probeSlots;
+    private final double timeoutOffsetSeconds;
 
     ProbeHandler(Supplier<ProbeModules> modules, Prober prober, ScrapeWriter writer, ExporterMetrics metrics,
-                 int maxConcurrentProbes) {
+                 int maxConcurrentProbes, double timeoutOffsetSeconds) {
+        this.timeoutOffsetSeconds = timeoutOffsetSeconds;
         this.modules = modules;
         this.prober = prober;
         this.writer = writer;
@@ -59,14 +63,17 @@ final class ProbeHandler implements HttpHandler {
             moduleName = ExporterConfig.DEFAULT_MODULE;
         }
         String name = moduleName;
-        ProbeModules.Module module = modules.get().module(name)
-                .orElseThrow(() -> new HttpError(400, "unknown module \"" + name + "\""));
+        ProbeModules.Module module = modules.get().module(name).orElseThrow(() -> {
+            metrics.unknownModule();
+            return new HttpError(400, "unknown module \"" + name + "\"");
+        });
         Target target;
         try {
             target = Target.parse(rawTarget);
         } catch (InvalidTargetException e) {
             throw new HttpError(400, e.getMessage());
         }
+        Duration timeout = timeout(exchange, module.config().timeout());
         Optional<String> refusal = TargetAccess.refusal(module.config(), target, rawTarget);
         if (refusal.isPresent()) {
             metrics.forbiddenTarget(name);
@@ -80,12 +87,38 @@ final class ProbeHandler implements HttpHandler {
         }
         ProbeResult result;
         try (ExporterMetrics.InFlight running = metrics.probeStarted()) {
-            result = prober.probe(target, module.config(), module.client());
+            result = prober.probe(target, module.config(), module.client(), timeout);
         } finally {
             probeSlots.release();
         }
+        metrics.probeDone(name, result.up(), result.duration().toNanos() / 1e9);
         logFailures(name, target, result);
         writer.write(exchange, ProbeMetrics.of(result));
+    }
+
+    /**
+     * The smaller of the module's timeout and Prometheus' scrape timeout less the offset, as
+     * blackbox_exporter does: a probe should answer before Prometheus gives up on it.
+     */
+    private Duration timeout(HttpServerExchange exchange, Duration moduleTimeout) {
+        String header = exchange.getRequestHeaders().getFirst(SCRAPE_TIMEOUT_HEADER);
+        if (header == null) {
+            return moduleTimeout;
+        }
+        double scrapeTimeout;
+        try {
+            scrapeTimeout = Double.parseDouble(header.trim());
+        } catch (NumberFormatException e) {
+            scrapeTimeout = Double.NaN;
+        }
+        if (!Double.isFinite(scrapeTimeout) || scrapeTimeout <= 0) {
+            throw new HttpError(400, SCRAPE_TIMEOUT_HEADER + " header \"" + header + "\" is not a positive number of seconds");
+        }
+        double seconds = scrapeTimeout - timeoutOffsetSeconds;
+        if (seconds <= 0 || seconds * 1e9 >= moduleTimeout.toNanos()) {
+            return moduleTimeout;
+        }
+        return Duration.ofNanos((long) (seconds * 1e9));
     }
 
     private static void logFailures(String module, Target target, ProbeResult result) {

@@ -214,7 +214,7 @@ class ProbeMetricsTest {
         ApiResult<ClusterStatus> failed = ApiResult.failure(DtrApi.CLUSTER_STATUS, 403, Duration.ofMillis(12),
                 FailureReason.FORBIDDEN, "HTTP 403");
         ApiResult<JobList> jobs = ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(30), jobs(Fixtures.JOBS));
-        Exposition metrics = Exposition.parse(write(new ProbeResult(failed, Optional.of(jobs), Duration.ofMillis(31))));
+        Exposition metrics = Exposition.parse(write(new ProbeResult(failed, Optional.of(jobs), Duration.ofMillis(31), Duration.ofSeconds(10))));
         assertEquals(0, metrics.get("dtr_up"));
         assertEquals(0, metrics.get("dtr_api_up", "api", "cluster_status"));
         assertEquals(403, metrics.get("dtr_api_status_code", "api", "cluster_status"));
@@ -261,7 +261,7 @@ class ProbeMetricsTest {
         ProbeResult result = new ProbeResult(
                 ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(40), status),
                 jobs.map(j -> ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(20), j)),
-                Duration.ofMillis(41));
+                Duration.ofMillis(41), Duration.ofSeconds(10));
         return write(result);
     }
 
