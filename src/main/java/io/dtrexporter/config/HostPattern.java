@@ -109,6 +109,17 @@ public record HostPattern(String text, List<Pattern> labels, OptionalInt port) {
         return text;
     }
 
+    /** By the pattern as written: compiled regexes have no equality, and a reload compares modules. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HostPattern pattern && pattern.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
     /** RFC 5952 spelling: the JDK writes 0:0:0:0:0:0:0:1 where everyone else writes ::1. */
     private static String compressed(String full) {
         String[] groups = full.split(":");

@@ -32,6 +32,8 @@ public final class SimulatedDtr implements AutoCloseable {
     public static final String NOT_AUTHENTICATED =
             "{\"errors\":[{\"code\":\"NOT_AUTHENTICATED\",\"message\":\"The client is not authenticated.\"}]}";
 
+    private static final Path CERTIFICATE_FOLDER = temporaryFolder();
+
     private final ClientAndServer server;
     private String prefix = "";
     private String password = PASSWORD;
@@ -53,8 +55,10 @@ public final class SimulatedDtr implements AutoCloseable {
     }
 
     public static SimulatedDtr start(Configuration configuration) {
-        // ERROR: MockServer warns of every TLS handshake that the tests make fail on purpose
-        return new SimulatedDtr(ClientAndServer.startClientAndServer(configuration.logLevel("ERROR")));
+        // ERROR: MockServer warns of every TLS handshake that the tests make fail on purpose.
+        // The certificate it mints goes to a temporary folder, not into the working tree.
+        return new SimulatedDtr(ClientAndServer.startClientAndServer(configuration.logLevel("ERROR")
+                .directoryToSaveDynamicSSLCertificate(CERTIFICATE_FOLDER.toString())));
     }
 
     public String httpTarget() {
@@ -140,11 +144,22 @@ public final class SimulatedDtr implements AutoCloseable {
     public void reset() {
         server.reset();
         prefix = "";
+        password = PASSWORD;
     }
 
     @Override
     public void close() {
         server.stop();
+    }
+
+    private static Path temporaryFolder() {
+        try {
+            Path folder = Files.createTempDirectory("mockserver-certificates");
+            folder.toFile().deleteOnExit();
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** MockServer's CA certificate, which signs the certificates it serves, written to {@code dir}. */
