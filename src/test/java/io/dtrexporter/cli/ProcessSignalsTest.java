@@ -1,0 +1,100 @@
+package io.dtrexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtrexporter.testing.Exposition;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The exporter as a process, as an operator runs it: SIGHUP reloads, SIGTERM lets a running probe
+ * finish and exits 0.
+ */
+class ProcessSignalsTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sighupReloadsAndSigtermDrainsThenExitsZero() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // a DTR that accepts and never answers: a probe of it runs until its 3 s deadline
+        try (ServerSocket silent = new ServerSocket(0)) {
+            Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
+            Process exporter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
+            try {
+                String base = "http://127.0.0.1:" + port;
+                awaitReady(base + "/-/ready");
+
+                Files.writeString(config, "modules:\n  first: {timeout: 3s}\n  second: {timeout: 3s}\n");
+                signal(exporter, "HUP");
+                awaitStatus(base + "/probe?module=second&target=dtr.example.com:1", 200);
+
+                CompletableFuture<HttpResponse<String>> running = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create(base + "/probe?module=first&target=http://127.0.0.1:" + silent.getLocalPort()))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(500); // the probe is waiting for the silent DTR
+                signal(exporter, "TERM");
+                HttpResponse<String> answer = running.get(10, TimeUnit.SECONDS);
+                assertEquals(200, answer.statusCode(), "the running probe finished during the stop");
+                assertEquals(1, Exposition.parse(answer.body())
+                        .get("dtr_api_error_info", "api", "cluster_status", "reason", "timeout"));
+                assertTrue(exporter.waitFor(15, TimeUnit.SECONDS), "the exporter stopped");
+                assertEquals(0, exporter.exitValue(), log());
+                assertTrue(log().contains("config reloaded"), log());
+            } finally {
+                exporter.destroyForcibly();
+            }
+        }
+    }
+
+    private String log() throws IOException {
+        return Files.readString(dir.resolve("exporter.log"), StandardCharsets.UTF_8);
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor());
+    }
+
+    private static void awaitReady(String url) throws Exception {
+        awaitStatus(url, 200);
+    }
+
+    private static void awaitStatus(String url, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                if (last == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(url + " did not answer " + status + " within 20 s (last " + last + ")");
+    }
+}
