@@ -12,6 +12,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -119,12 +120,18 @@ public final class ExporterServer implements AutoCloseable {
         undertow.stop();
     }
 
-    private static HttpHandler guarded(HttpHandler handler) {
+    static HttpHandler guarded(HttpHandler handler) {
         return exchange -> {
             try {
                 handler.handleRequest(exchange);
             } catch (HttpError e) {
                 Responses.text(exchange, e.status(), e.getMessage());
+            } catch (IOException e) {
+                if (!exchange.isResponseStarted()) {
+                    throw e;
+                }
+                // the client hung up while we wrote (a scrape that timed out, curl -m): nothing is wrong here
+                LOG.fine(() -> "client went away during " + exchange.getRequestPath() + ": " + e.getMessage());
             } catch (Exception | Error e) { // the user gets one line, the log gets the trace
                 LOG.log(Level.SEVERE, "request " + exchange.getRequestPath() + " failed", e);
                 if (!exchange.isResponseStarted()) {
