@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.ExporterHarness;
+import io.dtrexporter.testing.LogCapture;
 import io.dtrexporter.testing.SimulatedDtr;
 import io.dtrexporter.testing.TestCertificates;
 import io.dtrexporter.testing.TestCertificates.Issued;
 import io.dtrexporter.testing.TestCertificates.KeyFormat;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -42,7 +39,6 @@ class SecretLeakTest {
     @Test
     void noPasswordKeyOrAuthorizationHeaderSurfacesAnywhere() throws Exception {
         List<String> seen = new ArrayList<>();
-        Handler capture = capture(seen);
         Issued ca = TestCertificates.ca("Leak CA");
         Issued clientCertificate = TestCertificates.client(ca, "monitor", "RSA");
         TestCertificates.writeCertificate(dir.resolve("client.pem"), clientCertificate.certificate());
@@ -67,7 +63,10 @@ class SecretLeakTest {
                          allow_plain_http: true
                          timeout: 1s
                      """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD), "--log.level=debug")) {
-            Logger.getLogger("").addHandler(capture); // after the start, which sets up the handlers anew
+            // after the start, which sets up the handlers anew; this test's own HTTP client and the
+            // simulated DTR log what they like
+            LogCapture capture = LogCapture.of("", record -> EXPORTER_LOGGERS.matcher(
+                    record.getLoggerName() == null ? "" : record.getLoggerName()).lookingAt());
             List<HttpResponse<String>> answers = new ArrayList<>();
             answers.add(exporter.get(ExporterHarness.probePath(dtr.httpTarget(), "good")));       // succeeds
             answers.add(exporter.get(ExporterHarness.probePath(dtr.httpTarget(), "file")));       // 401 from the DTR
@@ -82,8 +81,8 @@ class SecretLeakTest {
             for (HttpResponse<String> answer : answers) {
                 assertNoSecret(secrets, answer.uri() + " answered", answer.body());
             }
-        } finally {
-            Logger.getLogger("").removeHandler(capture);
+            capture.close();
+            capture.records().forEach(record -> seen.add(formatted(record)));
         }
         assertFalse(seen.isEmpty(), "debug logging produced nothing to search");
         for (String line : seen) {
@@ -97,33 +96,14 @@ class SecretLeakTest {
         }
     }
 
-    /** Every record, formatted with its message, parameters and exception, as a handler would write it. */
-    private static Handler capture(List<String> seen) throws IOException {
-        Handler handler = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord record) {
-                String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
-                if (!EXPORTER_LOGGERS.matcher(logger).lookingAt()) {
-                    return; // this test's own HTTP client and the simulated DTR log what they like
-                }
-                StringBuilder line = new StringBuilder(new SimpleFormatter().format(record));
-                if (record.getParameters() != null) {
-                    for (Object parameter : record.getParameters()) {
-                        line.append(' ').append(parameter);
-                    }
-                }
-                seen.add(line.toString());
+    /** A record as a handler would write it: message, parameters and exception. */
+    private static String formatted(LogRecord record) {
+        StringBuilder line = new StringBuilder(new SimpleFormatter().format(record));
+        if (record.getParameters() != null) {
+            for (Object parameter : record.getParameters()) {
+                line.append(' ').append(parameter);
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        handler.setLevel(Level.ALL);
-        return handler;
+        }
+        return line.toString();
     }
 }

@@ -30,14 +30,11 @@ public final class ConfigLoader {
             Set.of("ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify");
 
     private final Path file;
-    private final Path folder;
-    private final List<Path> files = new ArrayList<>();
+    private final ConfigFiles files;
 
     private ConfigLoader(Path file) {
         this.file = file;
-        Path parent = file.toAbsolutePath().getParent();
-        this.folder = parent == null ? Path.of(".") : parent;
-        files.add(file);
+        this.files = new ConfigFiles(file);
     }
 
     public static ExporterConfig load(Path file) {
@@ -59,7 +56,7 @@ public final class ConfigLoader {
         if (!modulesNode.isAbsent()) {
             modulesNode.entries().forEach((name, node) -> modules.put(name, module(name, node)));
         }
-        return new ExporterConfig(file, modules, files);
+        return new ExporterConfig(file, modules, files.all());
     }
 
     private ModuleConfig module(String name, YamlNode node) {
@@ -185,9 +182,7 @@ public final class ConfigLoader {
     }
 
     private Path resolve(String path) {
-        Path resolved = folder.resolve(path).normalize();
-        files.add(resolved);
-        return resolved;
+        return files.resolve(path);
     }
 
     /**

@@ -23,14 +23,11 @@ public final class WebConfigLoader {
     private static final List<String> VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
 
     private final Path file;
-    private final Path folder;
-    private final List<Path> files = new ArrayList<>();
+    private final ConfigFiles files;
 
     private WebConfigLoader(Path file) {
         this.file = file;
-        Path parent = file.toAbsolutePath().getParent();
-        this.folder = parent == null ? Path.of(".") : parent;
-        files.add(file);
+        this.files = new ConfigFiles(file);
     }
 
     public static WebConfig load(Path file) {
@@ -50,7 +47,7 @@ public final class WebConfigLoader {
         root.mappingOf(TOP_KEYS);
         Optional<WebConfig.TlsServer> tls = tls(root.get("tls_server_config"));
         Map<String, Secret<String>> users = users(root.get("basic_auth_users"));
-        return new WebConfig(file, tls, users, files);
+        return new WebConfig(file, tls, users, files.all());
     }
 
     private Optional<WebConfig.TlsServer> tls(YamlNode node) {
@@ -125,8 +122,6 @@ public final class WebConfigLoader {
     }
 
     private Path file(String path) {
-        Path resolved = folder.resolve(path).normalize();
-        files.add(resolved);
-        return resolved;
+        return files.resolve(path);
     }
 }

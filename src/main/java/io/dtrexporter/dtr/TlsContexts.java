@@ -1,21 +1,17 @@
 package io.dtrexporter.dtr;
 
+import io.dtrexporter.config.KeyMaterial;
 import io.dtrexporter.config.TlsConfig;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
@@ -25,8 +21,6 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
 /** Turns a module's {@link TlsConfig} into the TLS strategy of its connection pool. */
 final class TlsContexts {
-    private static final char[] NO_PASSWORD = new char[0];
-
     private TlsContexts() {
     }
 
@@ -57,40 +51,27 @@ final class TlsContexts {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers(tls), trustManagers(tls), null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
 
-    private static KeyManager[] keyManagers(TlsConfig tls) throws GeneralSecurityException, IOException {
+    private static KeyManager[] keyManagers(TlsConfig tls) throws GeneralSecurityException {
         if (tls.clientCertificate().isEmpty()) {
             return null;
         }
         TlsConfig.ClientCertificate client = tls.clientCertificate().get();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", client.key().value(), NO_PASSWORD, client.chain().toArray(new Certificate[0]));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, NO_PASSWORD);
-        return factory.getKeyManagers();
+        return new KeyManager[] {KeyMaterial.keyManager(client.key().value(), client.chain())};
     }
 
-    private static TrustManager[] trustManagers(TlsConfig tls) throws GeneralSecurityException, IOException {
+    private static TrustManager[] trustManagers(TlsConfig tls) throws GeneralSecurityException {
         if (tls.insecureSkipVerify()) {
             return new TrustManager[] {new TrustingEverything()};
         }
         if (tls.trustedCas().isEmpty()) {
             return null; // the JVM's default trust store
         }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        int n = 0;
-        for (X509Certificate ca : tls.trustedCas()) {
-            store.setCertificateEntry("ca-" + n++, ca);
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory.getTrustManagers();
+        return new TrustManager[] {KeyMaterial.trustManager(tls.trustedCas())};
     }
 
     /** insecure_skip_verify: the operator chose to accept any certificate. */

@@ -2,14 +2,13 @@ package io.dtrexporter.web;
 
 import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.config.FileFingerprint;
+import io.dtrexporter.config.KeyMaterial;
 import io.dtrexporter.config.Secret;
 import io.dtrexporter.config.WebConfig;
 import io.dtrexporter.config.WebConfigLoader;
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
@@ -22,11 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -37,7 +34,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class WebSecurity {
     private static final Logger LOG = Logger.getLogger(WebSecurity.class.getName());
-    private static final char[] NO_PASSWORD = new char[0];
 
     private final AtomicReference<Live> live;
 
@@ -125,26 +121,11 @@ public final class WebSecurity {
         }
         WebConfig.TlsServer tls = config.tls().get();
         try {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("server", tls.key().value(), NO_PASSWORD,
-                    tls.chain().toArray(new X509Certificate[0]));
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(keyStore, NO_PASSWORD);
-            X509ExtendedTrustManager clientCas = null;
-            if (!tls.clientCas().isEmpty()) {
-                KeyStore trustStore = KeyStore.getInstance("PKCS12");
-                trustStore.load(null, null);
-                int n = 0;
-                for (X509Certificate ca : tls.clientCas()) {
-                    trustStore.setCertificateEntry("client-ca-" + n++, ca);
-                }
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(trustStore);
-                clientCas = (X509ExtendedTrustManager) trust.getTrustManagers()[0];
-            }
-            return new Live(config, fingerprint, (X509ExtendedKeyManager) keys.getKeyManagers()[0], clientCas);
-        } catch (GeneralSecurityException | IOException e) {
+            X509ExtendedKeyManager keys = KeyMaterial.keyManager(tls.key().value(), tls.chain());
+            X509ExtendedTrustManager clientCas = tls.clientCas().isEmpty() ? null
+                    : KeyMaterial.trustManager(tls.clientCas());
+            return new Live(config, fingerprint, keys, clientCas);
+        } catch (GeneralSecurityException e) {
             throw new ConfigException("web config file " + config.source() + ": tls_server_config: cannot use"
                     + " the certificate and key: " + e.getMessage());
         }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtrexporter.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,34 +20,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** allowed_targets and allow_plain_http in exporter.yml: required with credentials, checked at load. */
 class AllowedTargetsConfigTest {
-    private static final Logger LOADER_LOG = Logger.getLogger(ConfigLoader.class.getName());
-
     @TempDir
     Path folder;
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            warnings.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture warnings;
 
     @BeforeEach
     void captureWarnings() {
-        LOADER_LOG.addHandler(capture);
+        warnings = LogCapture.atLeast(Level.WARNING, ConfigLoader.class);
     }
 
     @AfterEach
     void stopCapturing() {
-        LOADER_LOG.removeHandler(capture);
+        warnings.close();
     }
 
     @Test
@@ -84,7 +66,7 @@ class AllowedTargetsConfigTest {
         assertFalse(module.allowedTargets().allows("a.dtr.corp", 443));
         assertTrue(module.allowedTargets().allows("[fd00::2]", 443));
         assertTrue(module.allowPlainHttp());
-        assertTrue(warnings.isEmpty(), "a list of hosts is nothing to warn about");
+        assertTrue(warnings.records().isEmpty(), "a list of hosts is nothing to warn about");
     }
 
     @Test
@@ -92,15 +74,15 @@ class AllowedTargetsConfigTest {
         String yaml = "modules:\n  open:\n    basic_auth: {username: u, password: p}\n    allowed_targets: [\"*\"]\n";
         assertTrue(load(yaml).module("open").orElseThrow().allowedTargets().any());
         load(yaml);
-        assertEquals(2, warnings.size());
-        assertTrue(warnings.get(0).getMessage().contains("module open has allowed_targets [\"*\"]"));
+        assertEquals(2, warnings.records().size());
+        assertTrue(warnings.records().get(0).getMessage().contains("module open has allowed_targets [\"*\"]"));
     }
 
     @Test
     void skippingCertificateVerificationWarnsAtEveryLoad() throws IOException {
         load("modules:\n  lab:\n    tls_config: {insecure_skip_verify: true}\n");
-        assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).getMessage().startsWith("module lab has insecure_skip_verify: true"));
+        assertEquals(1, warnings.records().size());
+        assertTrue(warnings.records().get(0).getMessage().startsWith("module lab has insecure_skip_verify: true"));
     }
 
     @ParameterizedTest(name = "{0}")

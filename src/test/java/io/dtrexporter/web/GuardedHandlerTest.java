@@ -3,6 +3,7 @@ package io.dtrexporter.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtrexporter.testing.LogCapture;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
@@ -12,45 +13,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The last line of defence: our bugs are a 500 and a logged trace; a client hanging up is neither. */
 class GuardedHandlerTest {
-    private static final Logger SERVER_LOG = Logger.getLogger(ExporterServer.class.getName());
-    private final List<LogRecord> errors = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture errors;
 
     @BeforeEach
     void capture() {
-        SERVER_LOG.addHandler(capture);
+        errors = LogCapture.atLeast(Level.SEVERE, ExporterServer.class);
     }
 
     @AfterEach
     void release() {
-        SERVER_LOG.removeHandler(capture);
+        errors.close();
     }
 
     @Test
@@ -62,7 +42,7 @@ class GuardedHandlerTest {
             throw new IOException("Broken pipe");
         });
         assertEquals(200, response.statusCode());
-        assertTrue(errors.isEmpty(), "logged: " + errors.stream().map(LogRecord::getMessage).toList());
+        assertTrue(errors.records().isEmpty(), "logged: " + errors.records().stream().map(LogRecord::getMessage).toList());
     }
 
     @Test
@@ -72,8 +52,8 @@ class GuardedHandlerTest {
         });
         assertEquals(500, response.statusCode());
         assertEquals("internal error; the exporter's log has the details\n", response.body());
-        assertEquals(1, errors.size());
-        assertEquals("a bug", errors.get(0).getThrown().getMessage());
+        assertEquals(1, errors.records().size());
+        assertEquals("a bug", errors.records().get(0).getThrown().getMessage());
     }
 
     private static HttpResponse<String> serve(HttpHandler handler) throws Exception {
