@@ -38,6 +38,8 @@ class SecretLeakTest {
 
     @Test
     void noPasswordKeyOrAuthorizationHeaderSurfacesAnywhere() throws Exception {
+        // places searched: every log record of the exporter at debug level, every probe answer (also
+        // with debug=true), error messages, /, /metrics, /config and every /logs entry
         List<String> seen = new ArrayList<>();
         Issued ca = TestCertificates.ca("Leak CA");
         Issued clientCertificate = TestCertificates.client(ca, "monitor", "RSA");
@@ -75,8 +77,14 @@ class SecretLeakTest {
             answers.add(exporter.get(ExporterHarness.probePath("https://dtr.elsewhere", "good"))); // 403
             answers.add(exporter.get(ExporterHarness.probePath(
                     "https://" + SimulatedDtr.USER + ":" + SimulatedDtr.PASSWORD + "@127.0.0.1", "good"))); // 400
+            answers.add(exporter.get(ExporterHarness.probePath(dtr.httpsTarget(), "file") + "&debug=true"));
+            answers.add(exporter.get(ExporterHarness.probePath(dtr.httpTarget(), "good") + "&debug=true"));
             answers.add(exporter.get("/"));
             answers.add(exporter.get("/metrics"));
+            answers.add(exporter.get("/config"));
+            for (int id = 1; id <= 10; id++) {
+                answers.add(exporter.get("/logs?id=" + id));
+            }
             assertEquals(200, answers.get(0).statusCode());
             for (HttpResponse<String> answer : answers) {
                 assertNoSecret(secrets, answer.uri() + " answered", answer.body());

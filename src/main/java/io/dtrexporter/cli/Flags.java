@@ -16,7 +16,7 @@ import java.util.logging.Level;
  */
 record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, InetSocketAddress listenAddress,
              Optional<Path> webConfigFile, boolean enableLifecycle, int maxConcurrentProbes, double timeoutOffsetSeconds,
-             boolean demo, Level logLevel, boolean help, boolean version) {
+             int historyLimit, boolean demo, Level logLevel, boolean jsonLogs, boolean help, boolean version) {
 
     private record Flag(String name, String valueName, String defaultValue, String help) {
         boolean isBoolean() {
@@ -37,9 +37,12 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                     "Probes allowed to run at once; beyond it a probe gets 503 with Retry-After."),
             new Flag("timeout-offset", "seconds", "0.5",
                     "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds to give the probe's deadline."),
+            new Flag("history.limit", "n", "100",
+                    "Recent probes kept for / and /logs; as many failed ones are kept apart."),
             new Flag("demo", null, "false",
                     "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
             new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),
+            new Flag("log.format", "format", "logfmt", "Log line format: logfmt or json."),
             new Flag("help", null, "false", "Show this help and exit."),
             new Flag("version", null, "false", "Show the version and exit."));
 
@@ -78,8 +81,10 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                 bool(values, "web.enable-lifecycle"),
                 positive(values, "probe.max-concurrent"),
                 seconds(values, "timeout-offset"),
+                positive(values, "history.limit"),
                 bool(values, "demo"),
                 level(values.get("log.level")),
+                json(values.get("log.format")),
                 bool(values, "help"),
                 bool(values, "version"));
     }
@@ -137,6 +142,14 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             case "true" -> true;
             case "false" -> false;
             default -> throw new UsageException("--" + name + "=" + values.get(name) + ": expected true or false");
+        };
+    }
+
+    private static boolean json(String format) {
+        return switch (format) {
+            case "logfmt" -> false;
+            case "json" -> true;
+            default -> throw new UsageException("--log.format=" + format + ": expected logfmt or json");
         };
     }
 

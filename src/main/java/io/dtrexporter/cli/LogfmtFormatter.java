@@ -24,7 +24,7 @@ final class LogfmtFormatter extends Formatter {
         return line.append('\n').toString();
     }
 
-    private static String level(Level level) {
+    static String level(Level level) {
         if (level.intValue() >= Level.SEVERE.intValue()) {
             return "error";
         }
@@ -34,7 +34,7 @@ final class LogfmtFormatter extends Formatter {
         return level.intValue() >= Level.INFO.intValue() ? "info" : "debug";
     }
 
-    private static String shortName(String logger) {
+    static String shortName(String logger) {
         return logger == null ? "" : logger.substring(logger.lastIndexOf('.') + 1);
     }
 

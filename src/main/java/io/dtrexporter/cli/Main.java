@@ -70,7 +70,7 @@ public final class Main {
             out.println(Version.NAME + ", version " + Version.VERSION + " (java " + Runtime.version() + ")");
             return 0;
         }
-        configureLogging(flags.logLevel());
+        configureLogging(flags.logLevel(), flags.jsonLogs());
         try {
             if (flags.configCheck()) {
                 return check(flags, out);
@@ -143,7 +143,7 @@ public final class Main {
      */
     public static Running start(String... args) {
         Flags flags = Flags.parse(args);
-        configureLogging(flags.logLevel());
+        configureLogging(flags.logLevel(), flags.jsonLogs());
         return start(flags);
     }
 
@@ -166,7 +166,8 @@ public final class Main {
         Optional<String> demoTarget = demo.map(DemoDtr::target);
         ExporterServer server = new ExporterServer(
                 new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security,
-                        flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty()),
+                        flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty(),
+                        flags.historyLimit()),
                 modules, new Prober(calls), metrics, () -> demoTarget);
         security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
         Running running = new Running(server, modules, calls, deadlines, fileWatch, demo);
@@ -222,13 +223,13 @@ public final class Main {
         return flags.listenAddress().getHostString() + ":" + flags.listenAddress().getPort();
     }
 
-    private static void configureLogging(Level level) {
+    private static void configureLogging(Level level, boolean json) {
         Logger root = Logger.getLogger("");
         for (Handler existing : root.getHandlers()) {
             root.removeHandler(existing); // the JVM's default two-line format
         }
         ConsoleHandler handler = new ConsoleHandler(); // stderr
-        handler.setFormatter(new LogfmtFormatter());
+        handler.setFormatter(json ? new JsonLogFormatter() : new LogfmtFormatter());
         handler.setLevel(level);
         root.addHandler(handler);
         root.setLevel(level);

@@ -7,20 +7,34 @@ import java.util.Optional;
  * The outcome of one API call: the parsed body when it succeeded, the failure otherwise.
  *
  * @param statusCode the HTTP status, 0 when no response arrived
+ * @param bodyBytes  how much of the body was read, {@link #NOT_READ} when none was
  */
-public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Optional<T> body, Optional<Failure> failure) {
+public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Optional<T> body, Optional<Failure> failure,
+                           long bodyBytes) {
+    /** {@link #bodyBytes} when the body was not read. */
+    public static final long NOT_READ = -1;
 
     /** Why the call failed, with a detail for logs (never containing credentials). */
     public record Failure(FailureReason reason, String detail) {
     }
 
     public static <T> ApiResult<T> success(DtrApi api, int statusCode, Duration duration, T body) {
-        return new ApiResult<>(api, statusCode, duration, Optional.of(body), Optional.empty());
+        return success(api, statusCode, duration, body, NOT_READ);
+    }
+
+    public static <T> ApiResult<T> success(DtrApi api, int statusCode, Duration duration, T body, long bodyBytes) {
+        return new ApiResult<>(api, statusCode, duration, Optional.of(body), Optional.empty(), bodyBytes);
     }
 
     public static <T> ApiResult<T> failure(DtrApi api, int statusCode, Duration duration,
                                            FailureReason reason, String detail) {
-        return new ApiResult<>(api, statusCode, duration, Optional.empty(), Optional.of(new Failure(reason, detail)));
+        return failure(api, statusCode, duration, reason, detail, NOT_READ);
+    }
+
+    public static <T> ApiResult<T> failure(DtrApi api, int statusCode, Duration duration,
+                                           FailureReason reason, String detail, long bodyBytes) {
+        return new ApiResult<>(api, statusCode, duration, Optional.empty(), Optional.of(new Failure(reason, detail)),
+                bodyBytes);
     }
 
     public boolean succeeded() {

@@ -161,18 +161,20 @@ public final class DtrClient implements Closeable {
             }
             // Not closed here: closing drains the rest of the body. A body read to its end has already
             // given its connection back to the pool; any other is aborted, which drops the connection.
-            InputStream body = new LimitedInputStream(entity.getContent(), MAX_BODY_BYTES);
+            LimitedInputStream body = new LimitedInputStream(entity.getContent(), MAX_BODY_BYTES);
             try {
                 T parsed = parser.parse(body);
-                return ApiResult.success(api, statusCode, elapsed(start), parsed);
+                return ApiResult.success(api, statusCode, elapsed(start), parsed, body.bytesRead());
             } catch (BodyTooLargeException e) {
                 abort(entity);
-                return fail(FailureReason.TOO_LARGE, e.getMessage());
+                return ApiResult.failure(api, statusCode, elapsed(start), FailureReason.TOO_LARGE, e.getMessage(),
+                        body.bytesRead());
             } catch (JsonProcessingException e) {
                 abort(entity); // the rest of a body we cannot read is not worth the connection
                 String type = entity.getContentType() == null ? "no Content-Type" : entity.getContentType();
-                return fail(FailureReason.INVALID_RESPONSE, "not the expected JSON (" + type + "): "
-                        + e.getOriginalMessage().lines().findFirst().orElse(""));
+                return ApiResult.failure(api, statusCode, elapsed(start), FailureReason.INVALID_RESPONSE,
+                        "not the expected JSON (" + type + "): " + e.getOriginalMessage().lines().findFirst().orElse(""),
+                        body.bytesRead());
             }
         }
 

@@ -41,6 +41,10 @@ final class LimitedInputStream extends FilterInputStream {
         return skipped;
     }
 
+    long bytesRead() {
+        return count;
+    }
+
     private void counted(long n) throws BodyTooLargeException {
         count += n;
         if (count > limit) {

@@ -1,8 +1,13 @@
 package io.dtrexporter.probe;
 
 import io.dtrexporter.dtr.ApiResult;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +32,17 @@ public final class ProbeMetrics {
         result.clusterStatus().body().ifPresent(status -> ClusterStatusMetrics.addTo(status, out));
         result.jobs().flatMap(ApiResult::body).ifPresent(jobs -> JobMetrics.addTo(jobs, out));
         return new MetricSnapshots(out);
+    }
+
+    /** The metrics in Prometheus' text format, for a person reading a debug answer. */
+    public static String text(ProbeResult result) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, of(result));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static void apiMetrics(List<ApiResult<?>> calls, List<MetricSnapshot> out) {

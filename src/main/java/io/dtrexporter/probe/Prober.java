@@ -39,13 +39,19 @@ public final class Prober {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         CompletableFuture<ApiResult<ClusterStatus>> clusterStatus = submit(() -> client.call(
-                target, DtrApi.CLUSTER_STATUS, CLUSTER_STATUS_PATH, ResponseParsers::clusterStatus, deadline));
+                target, DtrApi.CLUSTER_STATUS, pathAndQuery(DtrApi.CLUSTER_STATUS, module), ResponseParsers::clusterStatus,
+                deadline));
         Optional<CompletableFuture<ApiResult<JobList>>> jobs = module.jobCount() == 0 ? Optional.empty()
                 : Optional.of(submit(() -> client.call(
-                        target, DtrApi.JOBS, JOBS_PATH + module.jobCount(), ResponseParsers::jobs, deadline)));
+                        target, DtrApi.JOBS, pathAndQuery(DtrApi.JOBS, module), ResponseParsers::jobs, deadline)));
         ApiResult<ClusterStatus> clusterStatusResult = await(clusterStatus, DtrApi.CLUSTER_STATUS, start, deadline);
         Optional<ApiResult<JobList>> jobsResult = jobs.map(f -> await(f, DtrApi.JOBS, start, deadline));
         return new ProbeResult(clusterStatusResult, jobsResult, Duration.ofNanos(System.nanoTime() - start), timeout);
+    }
+
+    /** The path and query a call of {@code api} asks for, as sent (without a target's prefix). */
+    public static String pathAndQuery(DtrApi api, ModuleConfig module) {
+        return api == DtrApi.CLUSTER_STATUS ? CLUSTER_STATUS_PATH : JOBS_PATH + module.jobCount();
     }
 
     private <T> CompletableFuture<ApiResult<T>> submit(Supplier<ApiResult<T>> call) {

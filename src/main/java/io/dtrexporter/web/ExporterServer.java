@@ -1,7 +1,10 @@
 package io.dtrexporter.web;
 
+import io.dtrexporter.config.ConfigDisplay;
 import io.dtrexporter.config.WebConfig;
 import io.dtrexporter.metrics.ExporterMetrics;
+import io.dtrexporter.probe.ProbeHistory;
+import io.dtrexporter.probe.ProbeLog;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
 import io.undertow.Undertow;
@@ -12,8 +15,10 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
+import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -42,18 +47,21 @@ public final class ExporterServer implements AutoCloseable {
      * @param security            TLS and users of --web.config.file
      * @param timeoutOffsetSeconds taken from Prometheus' scrape timeout to give a probe's deadline
      * @param reload              POST /-/reload, when --web.enable-lifecycle: empty on success, else why not
+     * @param historyLimit        how many recent probes, and apart from them failed ones, / and /logs keep
      */
     public record Settings(InetSocketAddress address, int maxConcurrentProbes, WebSecurity security,
-                           double timeoutOffsetSeconds, Optional<Supplier<Optional<String>>> reload) {
+                           double timeoutOffsetSeconds, Optional<Supplier<Optional<String>>> reload,
+                           int historyLimit) {
     }
 
     public ExporterServer(Settings settings, Supplier<ProbeModules> modules, Prober prober,
                           ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget) {
         int maxConcurrentProbes = settings.maxConcurrentProbes();
         ScrapeWriter writer = new ScrapeWriter();
+        ProbeHistory history = new ProbeHistory(settings.historyLimit());
         HttpHandler probe = new BlockingHandler(guarded(
                 new ProbeHandler(modules, prober, writer, exporterMetrics, maxConcurrentProbes,
-                        settings.timeoutOffsetSeconds())));
+                        settings.timeoutOffsetSeconds(), history)));
         HttpHandler reload = new BlockingHandler(guarded(exchange -> {
             Supplier<Optional<String>> reloader = settings.reload().orElseThrow(() ->
                     new HttpError(403, "lifecycle API is not enabled; start with --web.enable-lifecycle"));
@@ -62,11 +70,24 @@ public final class ExporterServer implements AutoCloseable {
                     failure.map(why -> "config not reloaded: " + why).orElse("config reloaded"));
         }));
         HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, exporterMetrics.scrape())));
-        HttpHandler landing = guarded(new LandingPage(modules, exampleTarget));
+        HttpHandler landing = guarded(new LandingPage(modules, exampleTarget, history));
+        HttpHandler logs = guarded(exchange -> {
+            String id = exchange.getQueryParameters().getOrDefault("id", new ArrayDeque<>()).peekFirst();
+            Optional<ProbeLog> log = id != null && id.matches("[0-9]{1,18}")
+                    ? history.find(Long.parseLong(id)) : Optional.empty();
+            Responses.text(exchange, log.isPresent() ? 200 : 404, log.map(ProbeLog::text)
+                    .orElse("no probe log with id \"" + id + "\" (only the recent ones are kept)"));
+        });
+        HttpHandler config = guarded(exchange -> {
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+            exchange.getResponseSender().send(ConfigDisplay.yaml(modules.get().config()));
+        });
         RoutingHandler routes = new RoutingHandler()
                 .get("/probe", probe)
                 .get("/metrics", metrics)
                 .get("/", landing)
+                .get("/logs", logs)
+                .get("/config", config)
                 // the server starts only once a config is loaded: serving means ready
                 .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy"))
                 .get("/-/ready", exchange -> Responses.text(exchange, 200, "Ready"))

@@ -3,6 +3,8 @@ package io.dtrexporter.web;
 import io.dtrexporter.Version;
 import io.dtrexporter.config.Durations;
 import io.dtrexporter.config.ModuleConfig;
+import io.dtrexporter.probe.ProbeHistory;
+import io.dtrexporter.probe.ProbeLog;
 import io.dtrexporter.probe.ProbeModules;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -10,6 +12,8 @@ import io.undertow.util.Headers;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -17,11 +21,13 @@ import java.util.function.Supplier;
 final class LandingPage implements HttpHandler {
     private final Supplier<ProbeModules> modules;
     private final Supplier<Optional<String>> exampleTarget;
+    private final ProbeHistory history;
 
     /** @param exampleTarget a target worth linking to, e.g. the demo DTR */
-    LandingPage(Supplier<ProbeModules> modules, Supplier<Optional<String>> exampleTarget) {
+    LandingPage(Supplier<ProbeModules> modules, Supplier<Optional<String>> exampleTarget, ProbeHistory history) {
         this.modules = modules;
         this.exampleTarget = exampleTarget;
+        this.history = history;
     }
 
     @Override
@@ -49,10 +55,33 @@ final class LandingPage implements HttpHandler {
         String example = exampleTarget.get()
                 .map(target -> "/probe?module=demo&target=" + URLEncoder.encode(target, StandardCharsets.UTF_8))
                 .orElse("/probe?module=default&target=https%3A%2F%2Fdtr.example.com");
-        html.append("<p><a href=\"").append(escape(example)).append("\">").append(escape(example)).append("</a></p>\n")
-                .append("<p><a href=\"/metrics\">/metrics</a>: the exporter's own metrics.</p>\n</body></html>\n");
+        html.append("<p><a href=\"").append(escape(example)).append("\">").append(escape(example)).append("</a>")
+                .append(" (add <code>&amp;debug=true</code> to see what a probe does)</p>\n")
+                .append("<p><a href=\"/metrics\">/metrics</a>: the exporter's own metrics. ")
+                .append("<a href=\"/config\">/config</a>: the loaded configuration.</p>\n");
+        probes(html, "Recent probes", history.recent());
+        probes(html, "Recent failed probes", history.failures());
+        html.append("</body></html>\n");
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         exchange.getResponseSender().send(html.toString());
+    }
+
+    private static void probes(StringBuilder html, String title, List<ProbeLog> logs) {
+        html.append("<h2>").append(title).append("</h2>\n");
+        if (logs.isEmpty()) {
+            html.append("<p>none yet</p>\n");
+            return;
+        }
+        html.append("<table border=\"1\" cellpadding=\"4\">\n<tr><th>time</th><th>module</th><th>target</th>")
+                .append("<th>result</th><th>duration</th><th>log</th></tr>\n");
+        for (ProbeLog log : logs) {
+            html.append("<tr><td>").append(log.time()).append("</td><td>").append(escape(log.module()))
+                    .append("</td><td>").append(escape(log.target()))
+                    .append("</td><td>").append(log.success() ? "success" : "<b>failure</b>")
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.3f s", log.duration().toNanos() / 1e9))
+                    .append("</td><td><a href=\"/logs?id=").append(log.id()).append("\">log</a></td></tr>\n");
+        }
+        html.append("</table>\n");
     }
 
     static String escape(String text) {

@@ -1,10 +1,13 @@
 package io.dtrexporter.web;
 
+import io.dtrexporter.config.ConfigDisplay;
 import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.dtr.ApiResult;
 import io.dtrexporter.dtr.InvalidTargetException;
 import io.dtrexporter.dtr.Target;
 import io.dtrexporter.metrics.ExporterMetrics;
+import io.dtrexporter.probe.ProbeHistory;
+import io.dtrexporter.probe.ProbeLog;
 import io.dtrexporter.probe.ProbeMetrics;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.ProbeResult;
@@ -14,12 +17,14 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Level;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /** {@code GET /probe?target=<dtr>&module=<name>}: probes one DTR and answers with its metrics. */
@@ -41,10 +46,12 @@ final class ProbeHandler implements HttpHandler {
     private final ExporterMetrics metrics;
     private final Semaphore probeSlots;
     private final double timeoutOffsetSeconds;
+    private final ProbeHistory history;
 
     ProbeHandler(Supplier<ProbeModules> modules, Prober prober, ScrapeWriter writer, ExporterMetrics metrics,
-                 int maxConcurrentProbes, double timeoutOffsetSeconds) {
+                 int maxConcurrentProbes, double timeoutOffsetSeconds, ProbeHistory history) {
         this.timeoutOffsetSeconds = timeoutOffsetSeconds;
+        this.history = history;
         this.modules = modules;
         this.prober = prober;
         this.writer = writer;
@@ -92,7 +99,14 @@ final class ProbeHandler implements HttpHandler {
             probeSlots.release();
         }
         metrics.probeDone(name, result.up(), result.duration().toNanos() / 1e9);
-        logFailures(name, target, result);
+        ProbeLog log = ProbeLog.of(history.nextId(), Instant.now(), module.config(), target, result);
+        history.add(log);
+        logFailure(log, result);
+        if ("true".equals(single(exchange, "debug"))) {
+            Responses.text(exchange, 200, log.text() + "\n" + ProbeMetrics.text(result) + "\n"
+                    + ConfigDisplay.yaml(module.config()));
+            return;
+        }
         writer.write(exchange, ProbeMetrics.of(result));
     }
 
@@ -121,15 +135,17 @@ final class ProbeHandler implements HttpHandler {
         return Duration.ofNanos((long) (seconds * 1e9));
     }
 
-    private static void logFailures(String module, Target target, ProbeResult result) {
-        if (!LOG.isLoggable(Level.FINE)) {
+    /** One line for a failed probe, naming what failed and where to read the whole story. */
+    private static void logFailure(ProbeLog log, ProbeResult result) {
+        if (log.success()) {
             return;
         }
-        for (ApiResult<?> call : result.calls()) {
-            call.failure().ifPresent(failure -> LOG.fine(() -> "probe failed module=" + module + " target=" + target
-                    + " api=" + call.api().label() + " reason=" + failure.reason().label()
-                    + " detail=\"" + failure.detail() + "\""));
-        }
+        List<ApiResult<?>> failed = result.calls().stream().filter(call -> !call.succeeded()).toList();
+        LOG.warning(() -> "probe failed module=" + log.module() + " target=" + log.target()
+                + " api=" + failed.stream().map(call -> call.api().label()).collect(Collectors.joining(","))
+                + " reason=" + failed.stream().map(call -> call.failure().orElseThrow().reason().label())
+                        .collect(Collectors.joining(","))
+                + " log=/logs?id=" + log.id());
     }
 
     /** The parameter's value, null when absent; given more than once is an error. */

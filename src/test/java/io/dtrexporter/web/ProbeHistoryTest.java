@@ -1,0 +1,119 @@
+package io.dtrexporter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtrexporter.demo.DemoDtr;
+import io.dtrexporter.testing.Exposition;
+import io.dtrexporter.testing.ExporterHarness;
+import io.dtrexporter.testing.LogCapture;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seeing what happened: recent probes on /, one probe's log, debug=true, /config. */
+class ProbeHistoryTest {
+    private static final String PASSWORD = "history-Secret-9";
+    @TempDir
+    static Path dir;
+    static DemoDtr dtr;
+    static ExporterHarness exporter;
+
+    @BeforeAll
+    static void start() {
+        dtr = DemoDtr.start();
+        exporter = ExporterHarness.start(dir, """
+                modules:
+                  open: {timeout: 2s}
+                  guarded:
+                    basic_auth: {username: monitor, password: %s}
+                    allowed_targets: [127.0.0.1]
+                    allow_plain_http: true
+                """.formatted(PASSWORD), "--history.limit=3");
+    }
+
+    @AfterAll
+    static void stop() {
+        exporter.close();
+        dtr.close();
+    }
+
+    @Test
+    void aFailedProbeStaysListedAndItsLogSaysWhatWasAskedAndWhatCameBack() {
+        String dead = "http://127.0.0.1:1";
+        HttpResponse<String> failed;
+        try (LogCapture warnings = LogCapture.atLeast(Level.WARNING, ProbeHandler.class)) {
+            failed = exporter.get(ExporterHarness.probePath(dead, "open"));
+            assertEquals(1, warnings.records().size());
+            LogRecord line = warnings.records().get(0);
+            assertTrue(line.getMessage().matches("probe failed module=open target=http://127.0.0.1:1 "
+                    + "api=cluster_status,jobs reason=connection,connection log=/logs\\?id=\\d+"), line.getMessage());
+        }
+        assertEquals(200, failed.statusCode());
+        for (int i = 0; i < 5; i++) { // a flood of successes...
+            exporter.probe(dtr.target(), "open");
+        }
+        String page = exporter.get("/").body();
+        Matcher failure = Pattern.compile("Recent failed probes</h2>.*?<td>" + Pattern.quote(dead)
+                + "</td><td><b>failure</b>.*?href=\"/logs\\?id=(\\d+)\"", Pattern.DOTALL).matcher(page);
+        assertTrue(failure.find(), "...does not push the failure out: " + page);
+        String recent = page.substring(page.indexOf("Recent probes"), page.indexOf("Recent failed probes"));
+        assertEquals(3, recent.split("href=\"/logs").length - 1, "--history.limit=3");
+
+        HttpResponse<String> log = exporter.get("/logs?id=" + failure.group(1));
+        assertEquals(200, log.statusCode());
+        assertTrue(log.body().contains("GET http://127.0.0.1:1/api/v0/meta/cluster_status -> no response in "),
+                log.body());
+        assertTrue(log.body().contains(": failed, connection: "), log.body());
+        assertTrue(log.body().contains("failure: dtr_up 0"), log.body());
+    }
+
+    @Test
+    void aSuccessfulProbesLogCountsTheBytesOfEachAnswer() {
+        exporter.probe(dtr.target(), "open");
+        String page = exporter.get("/").body();
+        Matcher link = Pattern.compile("href=\"/logs\\?id=(\\d+)\"").matcher(page);
+        assertTrue(link.find());
+        String log = exporter.get("/logs?id=" + link.group(1)).body();
+        assertTrue(log.matches("(?s).*GET " + Pattern.quote(dtr.target()) + ":?\\d*/api/v0/jobs\\?action=any&worker=any"
+                + "&running=any&start=0&limit=100 -> HTTP 200 in \\d+\\.\\d{3} s, \\d+ bytes read: parsed.*"), log);
+    }
+
+    @Test
+    void anUnknownLogIs404() {
+        assertEquals(404, exporter.get("/logs?id=999999").statusCode());
+        assertEquals(404, exporter.get("/logs?id=abc").statusCode());
+        assertEquals(404, exporter.get("/logs").statusCode());
+    }
+
+    @Test
+    void debugShowsTheLogTheMetricsAndTheModuleWithoutItsSecret() {
+        HttpResponse<String> debug = exporter.get(ExporterHarness.probePath(dtr.target(), "guarded") + "&debug=true");
+        assertEquals(200, debug.statusCode());
+        assertTrue(debug.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        String[] parts = debug.body().split("\n\n", 3);
+        assertTrue(parts[0].startsWith("probe "), parts[0]);
+        assertEquals(1, Exposition.parse(parts[1]).get("dtr_up"));
+        assertTrue(parts[2].contains("guarded:") && parts[2].contains("password: <secret>"), parts[2]);
+        assertFalse(debug.body().contains(PASSWORD));
+    }
+
+    @Test
+    void configShowsEveryModuleAndNoSecret() {
+        HttpResponse<String> config = exporter.get("/config");
+        assertEquals(200, config.statusCode());
+        assertTrue(config.body().startsWith("modules:"), config.body());
+        assertTrue(config.body().contains("  guarded:\n    basic_auth:\n      username: monitor\n      password: <secret>"),
+                config.body());
+        assertTrue(config.body().contains("  open:"));
+        assertFalse(config.body().contains(PASSWORD));
+    }
+}
