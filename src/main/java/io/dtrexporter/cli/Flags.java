@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.logging.Level;
 
 /**
@@ -16,7 +19,8 @@ import java.util.logging.Level;
  */
 record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, InetSocketAddress listenAddress,
              Optional<Path> webConfigFile, boolean enableLifecycle, int maxConcurrentProbes, double timeoutOffsetSeconds,
-             int historyLimit, boolean demo, Level logLevel, boolean jsonLogs, boolean help, boolean version) {
+             int historyLimit, boolean demo, Level logLevel, boolean jsonLogs, boolean configFileGiven,
+             Optional<LegacyTarget> legacy, boolean help, boolean version) {
 
     private record Flag(String name, String valueName, String defaultValue, String help) {
         boolean isBoolean() {
@@ -46,11 +50,38 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             new Flag("help", null, "false", "Show this help and exit."),
             new Flag("version", null, "false", "Show the version and exit."));
 
+    /** The old single-target exporter's flags and their environment variables, still honoured. */
+    private static final List<Flag> LEGACY_FLAGS = List.of(
+            new Flag("connection-string", "url", "", "CONNECTION_STRING: the DTR of module default, also probed on /metrics."),
+            new Flag("dtr-ca", "path", "", "DTR_CA: tls_config.ca_file of module default."),
+            new Flag("dtr-cert", "path", "", "DTR_CERT: tls_config.cert_file of module default."),
+            new Flag("dtr-key", "path", "", "DTR_KEY: tls_config.key_file of module default."),
+            new Flag("dtr-username", "user", "", "DTR_USERNAME: basic_auth.username of module default."),
+            new Flag("dtr-password", "password", "", "DTR_PASSWORD: basic_auth.password of module default."),
+            new Flag("enable-tls", null, "true", "ENABLE_TLS: false allows plain http (allow_plain_http)."),
+            new Flag("port", "port", "", "PORT: the same as --web.listen-address=:<port>."),
+            new Flag("timeout", "duration", "10s", "TIMEOUT: timeout of module default."),
+            new Flag("verbose", null, "false", "VERBOSE: the same as --log.level=debug."),
+            new Flag("job-count", "n", "100", "JOB_COUNT: job_count of module default."));
+
     static Flags parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    /** @param env the environment, read for the old exporter's variables only */
+    static Flags parse(Map<String, String> env, String... args) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (Flag flag : FLAGS) {
-            values.put(flag.name(), flag.defaultValue());
+        for (Flag flag : LEGACY_FLAGS) {
+            String variable = flag.name().toUpperCase(Locale.ROOT).replace('-', '_');
+            values.put(flag.name(), env.getOrDefault(variable, flag.defaultValue()));
         }
+        Map<String, String> given = given(args);
+        values.putAll(given);
+        return build(values, given.keySet());
+    }
+
+    private static Map<String, String> given(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -58,8 +89,8 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
-            Flag flag = FLAGS.stream().filter(f -> f.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new UsageException("unknown flag --" + name));
+            Flag flag = Stream.concat(FLAGS.stream(), LEGACY_FLAGS.stream()).filter(f -> f.name().equals(name))
+                    .findFirst().orElseThrow(() -> new UsageException("unknown flag --" + name));
             String value;
             if (equals >= 0) {
                 value = arg.substring(equals + 1);
@@ -71,6 +102,21 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                 throw new UsageException("flag --" + name + " needs a value");
             }
             values.put(name, value);
+        }
+        return values;
+    }
+
+    private static Flags build(Map<String, String> givenAndLegacy, Set<String> given) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Flag flag : FLAGS) {
+            values.put(flag.name(), flag.defaultValue());
+        }
+        values.putAll(givenAndLegacy);
+        if (!values.get("port").isEmpty() && !given.contains("web.listen-address")) {
+            values.put("web.listen-address", ":" + values.get("port"));
+        }
+        if (bool(values, "verbose") && !given.contains("log.level")) {
+            values.put("log.level", "debug");
         }
         return new Flags(
                 Path.of(values.get("config.file")),
@@ -85,6 +131,8 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                 bool(values, "demo"),
                 level(values.get("log.level")),
                 json(values.get("log.format")),
+                given.contains("config.file"),
+                legacy(values),
                 bool(values, "help"),
                 bool(values, "version"));
     }
@@ -93,15 +141,21 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
         StringBuilder out = new StringBuilder("usage: java -jar dtr-exporter.jar [<flags>]\n\n"
                 + "Prometheus exporter that probes Docker Trusted Registry (Mirantis Secure Registry) clusters:\n"
                 + "GET /probe?target=<dtr url>&module=<name>\n\nFlags:\n");
-        for (Flag flag : FLAGS) {
+        usage(out, FLAGS);
+        out.append("\nThe old dtr-prometheus-exporter's flags, also read from the environment variables named:\n");
+        usage(out, LEGACY_FLAGS);
+        return out.toString();
+    }
+
+    private static void usage(StringBuilder out, List<Flag> flags) {
+        for (Flag flag : flags) {
             String left = "  --" + flag.name() + (flag.isBoolean() ? "" : "=<" + flag.valueName() + ">");
             out.append(String.format("%-34s %s", left, flag.help()));
-            if (!flag.isBoolean()) {
+            if (!flag.defaultValue().isEmpty() && !flag.defaultValue().equals("false")) {
                 out.append(" Default: ").append(flag.defaultValue());
             }
             out.append('\n');
         }
-        return out.toString();
     }
 
     private static Duration duration(Map<String, String> values, String name) {
@@ -143,6 +197,32 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             case "false" -> false;
             default -> throw new UsageException("--" + name + "=" + values.get(name) + ": expected true or false");
         };
+    }
+
+    private static Optional<LegacyTarget> legacy(Map<String, String> values) {
+        String connection = values.get("connection-string");
+        if (connection.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LegacyTarget(connection, optional(values, "dtr-ca"), optional(values, "dtr-cert"),
+                optional(values, "dtr-key"), optional(values, "dtr-username"), optional(values, "dtr-password"),
+                bool(values, "enable-tls"), duration(values, "timeout"), positiveOrZero(values, "job-count")));
+    }
+
+    private static Optional<String> optional(Map<String, String> values, String name) {
+        return Optional.of(values.get(name)).filter(value -> !value.isEmpty());
+    }
+
+    private static int positiveOrZero(Map<String, String> values, String name) {
+        try {
+            int value = Integer.parseInt(values.get(name));
+            if (value >= 0 && value <= 65536) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + "=" + values.get(name) + ": expected a whole number from 0 to 65536");
     }
 
     private static boolean json(String format) {

@@ -13,6 +13,7 @@ import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
 import io.dtrexporter.web.ExporterServer;
 import io.dtrexporter.web.WebSecurity;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.util.LinkedHashMap;
@@ -148,10 +149,10 @@ public final class Main {
     }
 
     private static Running start(Flags flags) {
-        ExporterConfig firstLook = ConfigLoader.load(flags.configFile()); // fail before starting anything
+        ExporterConfig firstLook = load(flags); // fail before starting anything
         WebSecurity security = flags.webConfigFile().map(WebSecurity::load).orElseGet(WebSecurity::none);
         Optional<DemoDtr> demo = flags.demo() ? Optional.of(DemoDtr.start()) : Optional.empty();
-        Supplier<ExporterConfig> loader = () -> withDemoModule(ConfigLoader.load(flags.configFile()), flags, demo);
+        Supplier<ExporterConfig> loader = () -> withDemoModule(load(flags), flags, demo);
         withDemoModule(firstLook, flags, demo);
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("probe-deadline"));
         deadlines.setRemoveOnCancelPolicy(true); // most alarms are cancelled; do not keep them queued
@@ -164,11 +165,15 @@ public final class Main {
             modules.watch(flags.autoReloadInterval());
         }
         Optional<String> demoTarget = demo.map(DemoDtr::target);
+        Prober prober = new Prober(calls);
+        Supplier<MetricSnapshots> metricsPage = flags.legacy()
+                .<Supplier<MetricSnapshots>>map(legacy -> () -> LegacyMetrics.scrape(legacy, modules.get(), prober, metrics))
+                .orElse(metrics::scrape);
         ExporterServer server = new ExporterServer(
                 new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security,
                         flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty(),
                         flags.historyLimit()),
-                modules, new Prober(calls), metrics, () -> demoTarget);
+                modules, prober, metrics, metricsPage, () -> demoTarget);
         security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
         Running running = new Running(server, modules, calls, deadlines, fileWatch, demo);
         try {
@@ -184,6 +189,13 @@ public final class Main {
         demoTarget.ifPresent(target -> LOG.info(() -> "demo DTR running: curl 'http://localhost:" + running.port()
                 + "/probe?module=" + DemoDtr.MODULE + "&target=" + target + "'"));
         return running;
+    }
+
+    /** The config file, with the old exporter's flags' module default when they name a DTR. */
+    private static ExporterConfig load(Flags flags) {
+        return flags.legacy().isEmpty() ? ConfigLoader.load(flags.configFile())
+                : ConfigLoader.load(flags.configFile(), flags.configFileGiven(), ExporterConfig.DEFAULT_MODULE,
+                        flags.legacy().get().module(), "the old exporter's flags (--connection-string, --dtr-*)");
     }
 
     /** With --demo, the config plus the demo's module, whose name the config must leave free. */

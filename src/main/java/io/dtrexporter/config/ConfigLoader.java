@@ -46,6 +46,35 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The config file, when there is one, plus a module given in exporter.yml's shape by another
+     * source (the old exporter's flags), checked like the file's own modules.
+     *
+     * @param fileRequired false when a missing file means no modules rather than an error
+     * @param origin       names the other source in error messages
+     */
+    public static ExporterConfig load(Path file, boolean fileRequired, String moduleName, JsonNode module,
+                                      String origin) {
+        ExporterConfig fromFile = fileRequired || Files.exists(file) ? load(file)
+                : new ExporterConfig(file, Map.of(), List.of(file));
+        if (fromFile.modules().containsKey(moduleName)) {
+            throw new ConfigException("config file " + file + ": modules." + moduleName + ": the name is taken by "
+                    + origin + "; rename the module in the file");
+        }
+        ConfigLoader loader = new ConfigLoader(file);
+        ModuleConfig extra;
+        try {
+            extra = loader.module(moduleName, new YamlNode(module, "modules." + moduleName));
+        } catch (ConfigException e) {
+            throw new ConfigException(origin + ": " + e.getMessage());
+        }
+        Map<String, ModuleConfig> modules = new LinkedHashMap<>(fromFile.modules());
+        modules.put(moduleName, extra);
+        List<Path> files = new ArrayList<>(fromFile.files());
+        files.addAll(loader.files.all().subList(1, loader.files.all().size()));
+        return new ExporterConfig(file, modules, files);
+    }
+
     private ExporterConfig parse(JsonNode tree) {
         YamlNode root = YamlNode.root(tree);
         if (root.isAbsent() || !tree.isObject()) {

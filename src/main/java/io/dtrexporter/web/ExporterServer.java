@@ -7,6 +7,7 @@ import io.dtrexporter.probe.ProbeHistory;
 import io.dtrexporter.probe.ProbeLog;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
@@ -54,8 +55,13 @@ public final class ExporterServer implements AutoCloseable {
                            int historyLimit) {
     }
 
+    /**
+     * @param metricsPage what /metrics shows: the exporter's own metrics, and with the old exporter's
+     *                    flags its DTR's too
+     */
     public ExporterServer(Settings settings, Supplier<ProbeModules> modules, Prober prober,
-                          ExporterMetrics exporterMetrics, Supplier<Optional<String>> exampleTarget) {
+                          ExporterMetrics exporterMetrics, Supplier<MetricSnapshots> metricsPage,
+                          Supplier<Optional<String>> exampleTarget) {
         int maxConcurrentProbes = settings.maxConcurrentProbes();
         ScrapeWriter writer = new ScrapeWriter();
         ProbeHistory history = new ProbeHistory(settings.historyLimit());
@@ -69,7 +75,7 @@ public final class ExporterServer implements AutoCloseable {
             Responses.text(exchange, failure.isPresent() ? 500 : 200,
                     failure.map(why -> "config not reloaded: " + why).orElse("config reloaded"));
         }));
-        HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, exporterMetrics.scrape())));
+        HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, metricsPage.get())));
         HttpHandler landing = guarded(new LandingPage(modules, exampleTarget, history));
         HttpHandler logs = guarded(exchange -> {
             String id = exchange.getQueryParameters().getOrDefault("id", new ArrayDeque<>()).peekFirst();

@@ -1,0 +1,59 @@
+package io.dtrexporter.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dtrexporter.config.Durations;
+import io.dtrexporter.dtr.InvalidTargetException;
+import io.dtrexporter.dtr.Target;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The single DTR of the old exporter's flags (--connection-string, --dtr-ca, ...): it becomes module
+ * {@code default}, and /metrics probes it on every scrape as the old exporter did.
+ */
+record LegacyTarget(String connectionString, Optional<String> caFile, Optional<String> certFile,
+                    Optional<String> keyFile, Optional<String> username, Optional<String> password,
+                    boolean enableTls, Duration timeout, int jobCount) {
+
+    /** The module in exporter.yml's shape, so that the config loader checks it like any other. */
+    ObjectNode module() {
+        Target target;
+        try {
+            target = Target.parse(connectionString);
+        } catch (InvalidTargetException e) {
+            throw new UsageException("--connection-string: " + e.getMessage());
+        }
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode module = json.objectNode();
+        if (username.isPresent() || password.isPresent()) {
+            module.putObject("basic_auth")
+                    .put("username", username.orElse(""))
+                    .put("password", password.orElse(""));
+        }
+        ObjectNode tls = json.objectNode();
+        // the old flags named files relative to the working folder, not to a config file
+        caFile.ifPresent(file -> tls.put("ca_file", absolute(file)));
+        certFile.ifPresent(file -> tls.put("cert_file", absolute(file)));
+        keyFile.ifPresent(file -> tls.put("key_file", absolute(file)));
+        if (!tls.isEmpty()) {
+            module.set("tls_config", tls);
+        }
+        // the credentials may go to the DTR the operator named, and nowhere else
+        module.putArray("allowed_targets").add(target.host() + ":" + target.port());
+        module.put("allow_plain_http", !enableTls);
+        module.put("job_count", jobCount);
+        module.put("timeout", Durations.format(timeout));
+        return module;
+    }
+
+    /** What /metrics probes: the connection string, https unless --enable-tls=false says http. */
+    String target() {
+        return connectionString.contains("://") || enableTls ? connectionString : "http://" + connectionString;
+    }
+
+    private static String absolute(String file) {
+        return Path.of(file).toAbsolutePath().normalize().toString();
+    }
+}
