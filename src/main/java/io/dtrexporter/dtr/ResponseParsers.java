@@ -1,14 +1,21 @@
 package io.dtrexporter.dtr;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dtrexporter.dtr.model.ClusterStatus;
 import io.dtrexporter.dtr.model.JobList;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * Binds DTR bodies straight into the model records, in one streaming pass: no tree, no copy of the
@@ -22,11 +29,29 @@ public final class ResponseParsers {
     }
 
     public static ClusterStatus clusterStatus(InputStream body) throws IOException {
-        return CLUSTER_STATUS.readValue(body);
+        return read(CLUSTER_STATUS, body, ClusterStatus.class);
     }
 
     public static JobList jobs(InputStream body) throws IOException {
-        return JOBS.readValue(body);
+        return read(JOBS, body, JobList.class);
+    }
+
+    /** Every way a body can be unreadable ends in a JsonProcessingException, which callers call invalid_response. */
+    private static <T> T read(ObjectReader reader, InputStream body, Class<T> type) throws IOException {
+        T value;
+        try {
+            value = reader.readValue(body);
+        } catch (CharConversionException e) {
+            // Jackson's UTF-32 decoder (chosen for a body that starts 00 00 FE FF) reports a bad character
+            // with this plain IOException, which DtrClient would take for a broken connection
+            throw new JsonParseException((JsonParser) null, "not valid UTF-32: " + e.getMessage(), e);
+        }
+        if (value == null) {
+            // a body of just `null` binds to null, and a success without a body is no success
+            throw MismatchedInputException.from((JsonParser) null, type,
+                    "the body is JSON null, not a " + type.getSimpleName());
+        }
+        return value;
     }
 
     private static JsonMapper mapper(boolean snakeCase) {
@@ -36,7 +61,9 @@ public final class ResponseParsers {
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // "{...}<html>" is a broken answer, not a cluster status
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // `"stats":[null]` or `"jobs":[null]`: a null is no row, and the mapping must never meet one
+                .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.SKIP)));
         if (snakeCase) {
             builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         }

@@ -38,13 +38,43 @@ final class Family {
 
     /** @param labels label names and values, alternating */
     Family add(Double value, String... labels) {
-        if (value != null) {
-            for (int i = 1; i < labels.length; i += 2) {
-                labels[i] = labels[i] == null ? "" : labels[i]; // a row without db or table still counts
-            }
-            samples.putIfAbsent(Labels.of(labels), value);
+        // client_java refuses a negative counter with an exception, which would fail the whole scrape
+        // over one nonsensical total; like a missing figure, it gets no sample
+        if (value == null || (type == Type.COUNTER && value < 0)) {
+            return this;
         }
+        for (int i = 1; i < labels.length; i += 2) {
+            labels[i] = labels[i] == null ? "" : wellFormed(labels[i]); // a row without db or table still counts
+        }
+        samples.putIfAbsent(Labels.of(labels), value);
         return this;
+    }
+
+    /**
+     * A JSON escape can put a lone surrogate in a string (a server name with the escape for U+D800);
+     * the writers encode each as "?", so two replicas differing only there would be one series given
+     * twice. Replaced here, before label sets are compared, they become one series and the first stays.
+     */
+    private static String wellFormed(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isSurrogate(value.charAt(i))) {
+                return replaceLoneSurrogates(value);
+            }
+        }
+        return value;
+    }
+
+    private static String replaceLoneSurrogates(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                out.append(c).append(value.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     Family add(boolean value, String... labels) {

@@ -13,15 +13,18 @@ import java.util.TreeMap;
  */
 public final class Exposition {
     private final Map<String, Double> samples;
+    private final Map<String, Sample> parsed;
     private final Map<String, String> types;
 
-    private Exposition(Map<String, Double> samples, Map<String, String> types) {
-        this.samples = samples;
+    private Exposition(Map<String, Sample> parsed, Map<String, String> types) {
+        this.samples = new LinkedHashMap<>();
+        parsed.forEach((key, sample) -> samples.put(key, sample.value()));
+        this.parsed = parsed;
         this.types = types;
     }
 
     public static Exposition parse(String text) {
-        Map<String, Double> samples = new LinkedHashMap<>();
+        Map<String, Sample> samples = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
@@ -32,7 +35,7 @@ public final class Exposition {
                 continue;
             }
             Sample sample = sample(line);
-            if (samples.put(sample.key(), sample.value()) != null) {
+            if (samples.put(sample.key(), sample) != null) {
                 throw new AssertionError("sample given twice: " + line);
             }
         }
@@ -52,10 +55,9 @@ public final class Exposition {
     /** Every sample of a metric, keyed by its labels as a map. */
     public Map<Map<String, String>, Double> series(String name) {
         Map<Map<String, String>, Double> series = new LinkedHashMap<>();
-        samples.forEach((key, value) -> {
-            Sample sample = sample(key + " " + value);
+        parsed.values().forEach(sample -> {
             if (sample.name().equals(name)) {
-                series.put(sample.labels(), value);
+                series.put(sample.labels(), sample.value());
             }
         });
         return series;
@@ -97,7 +99,9 @@ public final class Exposition {
             return name;
         }
         StringBuilder key = new StringBuilder(name).append('{');
-        labels.forEach((k, v) -> key.append(k).append("=\"").append(v).append("\","));
+        // escaped as in the exposition, so that values holding quotes or commas cannot run together
+        labels.forEach((k, v) -> key.append(k).append("=\"")
+                .append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append("\","));
         key.setLength(key.length() - 1);
         return key.append('}').toString();
     }
@@ -140,6 +144,15 @@ public final class Exposition {
         } else {
             name = line.substring(0, space);
         }
-        return new Sample(name, labels, Double.parseDouble(line.substring(space + 1)));
+        return new Sample(name, labels, number(line.substring(space + 1)));
+    }
+
+    /** A sample value as the text formats write it: Java's parser does not know "+Inf" and "-Inf". */
+    private static double number(String text) {
+        return switch (text) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 }
