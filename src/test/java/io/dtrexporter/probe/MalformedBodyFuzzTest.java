@@ -64,6 +64,7 @@ class MalformedBodyFuzzTest {
     private static final int CASES_PER_KIND = Integer.getInteger("fuzz.casesPerKind", 200);
     private static final int ONLY_CASE = Integer.getInteger("fuzz.case", -1);
     private static final int SOCKET_CASES = Integer.getInteger("fuzz.socketCases", 300);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /**
      * What the exporter does with one body (parse, map, write) must fit well within a probe's deadline,
      * 2s in the socket part; the checking this test does on top is not counted.
@@ -284,9 +285,9 @@ class MalformedBodyFuzzTest {
         Duration took = Duration.ofMillis(40);
         ProbeResult result = c.isJobs()
                 ? new ProbeResult(ApiResult.success(DtrApi.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS),
-                        Optional.of(ApiResult.success(DtrApi.JOBS, 200, took, (JobList) body)), took)
+                        Optional.of(ApiResult.success(DtrApi.JOBS, 200, took, (JobList) body)), took, TIMEOUT)
                 : new ProbeResult(ApiResult.success(DtrApi.CLUSTER_STATUS, 200, took, (ClusterStatus) body),
-                        Optional.of(ApiResult.success(DtrApi.JOBS, 200, took, GOOD_JOBS)), took);
+                        Optional.of(ApiResult.success(DtrApi.JOBS, 200, took, GOOD_JOBS)), took, TIMEOUT);
         checkedExposition(result, 1, outcome);
         return outcome;
     }
@@ -301,7 +302,7 @@ class MalformedBodyFuzzTest {
                 ? ApiResult.failure(api, 200, took, FailureReason.INVALID_RESPONSE, "not the expected JSON")
                 : ApiResult.success(DtrApi.JOBS, 200, took, GOOD_JOBS);
         Outcome outcome = new Outcome(unmutated(Fixtures.JOBS));
-        checkedExposition(new ProbeResult(clusterStatus, Optional.of(jobs), took), 0, outcome);
+        checkedExposition(new ProbeResult(clusterStatus, Optional.of(jobs), took, TIMEOUT), 0, outcome);
         if (outcome.problems.isEmpty() && Exposition.parse(outcome.text)
                 .value("dtr_api_error_info", "api", api.label(), "reason", "invalid_response").isEmpty()) {
             outcome.problems.add(api + ": no dtr_api_error_info with reason invalid_response");
@@ -447,7 +448,7 @@ class MalformedBodyFuzzTest {
                         new ByteArrayInputStream(clusterStatus.getBytes(StandardCharsets.UTF_8)))),
                 Optional.of(ApiResult.success(DtrApi.JOBS, 200, took,
                         ResponseParsers.jobs(new ByteArrayInputStream(jobs.getBytes(StandardCharsets.UTF_8))))),
-                took);
+                took, TIMEOUT);
         Outcome outcome = new Outcome(unmutated(Fixtures.JOBS));
         checkedExposition(result, 1, outcome);
         assertEquals(List.of(), outcome.problems);
