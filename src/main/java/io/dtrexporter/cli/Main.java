@@ -143,7 +143,12 @@ public final class Main {
      * @throws UsageException   when the flags are wrong
      */
     public static Running start(String... args) {
-        Flags flags = Flags.parse(args);
+        return start(System.getenv(), args);
+    }
+
+    /** As {@link #start(String...)}, reading the old exporter's environment variables from {@code env}. */
+    public static Running start(Map<String, String> env, String... args) {
+        Flags flags = Flags.parse(env, args);
         configureLogging(flags.logLevel(), flags.jsonLogs());
         return start(flags);
     }
