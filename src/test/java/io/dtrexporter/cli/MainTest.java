@@ -99,6 +99,28 @@ class MainTest {
     }
 
     @Test
+    void configCheckSaysAValidConfigIsValidAndExitsZero() {
+        Path config = writeConfig("modules:\n  prod: {timeout: 5s}\n  lab: {job_count: 0}\n");
+
+        Exit exit = run("--config.file=" + config, "--config.check");
+
+        assertEquals(0, exit.code());
+        assertEquals("config file " + config + " is valid: 2 modules (lab, prod)\n", exit.out());
+    }
+
+    @Test
+    void configCheckOfAnInvalidConfigExitsOneWithTheMessage() {
+        Path config = writeConfig("modules:\n  prod:\n    timeout: ten\n");
+
+        Exit exit = run("--config.file=" + config, "--config.check");
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: config file " + config
+                + ": modules.prod.timeout: \"ten\" is not a duration (e.g. 500ms, 10s, 1m)"), exit.errLines());
+        assertEquals("", exit.out());
+    }
+
+    @Test
     void missingConfigFileExitsOneNamingIt() {
         Path config = folder.resolve("absent.yml");
 

@@ -7,12 +7,14 @@ import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.SimulatedDtr;
+import io.dtrexporter.testing.TestCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +106,31 @@ class ReloadTest {
         } finally {
             dtr.reset();
             dtr.serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
+        }
+    }
+
+    @Test
+    void aRotatedCaFileIsPickedUpByAutoReload() throws Exception {
+        Path caFile = TestCertificates.writeCertificate(dir.resolve("ca.pem"),
+                TestCertificates.ca("Not the DTR's CA").certificate());
+        try (ExporterHarness exporter = ExporterHarness.start(dir, """
+                modules:
+                  prod:
+                    basic_auth: {username: %s, password: %s}
+                    allowed_targets: [127.0.0.1]
+                    tls_config: {ca_file: ca.pem}
+                """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD), "--config.auto-reload-interval=200ms")) {
+            Exposition before = exporter.probe(dtr.httpsTarget(), "prod");
+            assertEquals(1, before.get("dtr_api_error_info", "api", "cluster_status", "reason", "tls"));
+            Files.copy(SimulatedDtr.writeMockServerCa(Files.createTempDirectory(dir, "ca")), caFile,
+                    StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            double up = 0;
+            while (up == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                up = exporter.probe(dtr.httpsTarget(), "prod").get("dtr_up");
+            }
+            assertEquals(1, up, "the rotated CA was not used within 5 s");
         }
     }
 
