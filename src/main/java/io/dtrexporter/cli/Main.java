@@ -103,7 +103,8 @@ public final class Main {
     private static int check(Flags flags, PrintStream out) {
         ExporterConfig config = ConfigLoader.load(flags.configFile());
         flags.webConfigFile().ifPresent(WebConfigLoader::load);
-        out.println("config file " + flags.configFile() + " is valid: " + config.modules().size() + " modules ("
+        out.println("config file " + flags.configFile() + " is valid: " + config.modules().size()
+                + (config.modules().size() == 1 ? " module (" : " modules (")
                 + String.join(", ", new TreeSet<>(config.modules().keySet())) + ")"
                 + flags.webConfigFile().map(web -> "; web config file " + web + " is valid").orElse(""));
         return 0;
