@@ -121,7 +121,7 @@ public class ProbeCostBenchmark {
         return new ProbeResult(
                 ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(12), clusterStatus),
                 Optional.of(ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(3), jobs)),
-                Duration.ofMillis(12));
+                Duration.ofMillis(12), Duration.ofSeconds(10));
     }
 
     private static byte[] read(String fixture) throws IOException {
