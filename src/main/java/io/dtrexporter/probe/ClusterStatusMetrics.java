@@ -12,55 +12,56 @@ import java.util.TreeMap;
 
 /** Maps a parsed cluster_status to metric families. Pure: no I/O, no state between calls. */
 final class ClusterStatusMetrics {
+    private final LabelSets labelSets = new LabelSets();
     static final String REPLICA_HEALTH_OK = "OK";
     private static final String SERVER_NAME_PREFIX = "dtr_rethinkdb_";
 
     private final Family clusterConnections = Family.gauge("dtr_cluster_client_connections",
-            "Total number of connections from the cluster");
+            "Total number of connections from the cluster", labelSets);
     private final Family clusterClientsActive = Family.gauge("dtr_cluster_clients_active",
-            "Total number of active clients in the cluster");
+            "Total number of active clients in the cluster", labelSets);
     private final Family clusterDocs = Family.gauge("dtr_cluster_docs_per_second",
-            "Total number of reads and writes of documents per second from the cluster");
+            "Total number of reads and writes of documents per second from the cluster", labelSets);
     private final Family clusterQueries = Family.gauge("dtr_cluster_queries_per_second",
-            "Total number of queries per second from the cluster");
+            "Total number of queries per second from the cluster", labelSets);
     private final Family serverConnections = Family.gauge("dtr_server_client_connections",
-            "Number of client connections to the server(replica)");
+            "Number of client connections to the server(replica)", labelSets);
     private final Family serverClientsActive = Family.gauge("dtr_server_clients_active",
-            "Total number of active clients in the server(replica)");
+            "Total number of active clients in the server(replica)", labelSets);
     private final Family serverDocsRate = Family.gauge("dtr_server_docs_per_second",
-            "Total number of reads and writes of documents per second from the server(replica)");
+            "Total number of reads and writes of documents per second from the server(replica)", labelSets);
     private final Family serverDocs = Family.counter("dtr_server_docs",
-            "Total number of reads and writes of documents from the server(replica)");
+            "Total number of reads and writes of documents from the server(replica)", labelSets);
     private final Family serverQueriesRate = Family.gauge("dtr_server_queries_per_second",
-            "Number of queries per second from the server(replica)");
+            "Number of queries per second from the server(replica)", labelSets);
     private final Family serverQueries = Family.counter("dtr_server_queries",
-            "Number of total queries from the server(replica)");
+            "Number of total queries from the server(replica)", labelSets);
     private final Family serverStatsError = Family.gauge("dtr_server_stats_error",
-            "1 when the stats rows of the server(replica) carry an error (e.g. timed out) and its figures are not exported");
+            "1 when the stats rows of the server(replica) carry an error (e.g. timed out) and its figures are not exported", labelSets);
     private final Family serverCount = Family.gauge("dtr_server_count",
-            "Count of DTR servers(replicas)");
+            "Count of DTR servers(replicas)", labelSets);
     private final Family serverHealthCount = Family.gauge("dtr_server_health_count",
-            "Count of healthy/unhealthy DTR servers(replicas)");
+            "Count of healthy/unhealthy DTR servers(replicas)", labelSets);
     private final Family tableCount = Family.gauge("dtr_table_count",
-            "Count of DTR tables");
+            "Count of DTR tables", labelSets);
     private final Family tableDocs = Family.gauge("dtr_table_docs_per_second",
-            "Number of reads and writes of documents per second from the table");
+            "Number of reads and writes of documents per second from the table", labelSets);
     private final Family tableServerStates = Family.gauge("dtr_table_server_state_count",
-            "Count of ready/notready table replicas of each table, over all its shards");
+            "Count of ready/notready table replicas of each table, over all its shards", labelSets);
     private final Family replicaCache = Family.gauge("dtr_tablereplica_cache_bytes",
-            "Table replica cache size in bytes");
+            "Table replica cache size in bytes", labelSets);
     private final Family replicaData = Family.gauge("dtr_tablereplica_data_bytes",
-            "Table replica size in stored bytes");
+            "Table replica size in stored bytes", labelSets);
     private final Family replicaGarbage = Family.gauge("dtr_tablereplica_garbage_bytes",
-            "Table replica garbage size in stored bytes");
+            "Table replica garbage size in stored bytes", labelSets);
     private final Family replicaMetadata = Family.gauge("dtr_tablereplica_metadata_bytes",
-            "Table replica metadata size in stored bytes");
+            "Table replica metadata size in stored bytes", labelSets);
     private final Family replicaPreallocated = Family.gauge("dtr_tablereplica_preallocated_bytes",
-            "Table replica preallocated size in stored bytes");
+            "Table replica preallocated size in stored bytes", labelSets);
     private final Family replicaDocs = Family.gauge("dtr_tablereplica_docs_per_second",
-            "Number of reads and writes of documents per second from the table replica");
+            "Number of reads and writes of documents per second from the table replica", labelSets);
     private final Family replicaIo = Family.gauge("dtr_tablereplica_io",
-            "Table replica reads and writes of bytes per second");
+            "Table replica reads and writes of bytes per second", labelSets);
 
     private ClusterStatusMetrics() {
     }

@@ -20,20 +20,27 @@ final class Family {
     private final String name;
     private final String help;
     private final Map<Labels, Double> samples = new LinkedHashMap<>();
+    private final LabelSets labelSets;
 
-    private Family(Type type, String name, String help) {
+    private Family(Type type, String name, String help, LabelSets labelSets) {
         this.type = type;
         this.name = name;
         this.help = help;
+        this.labelSets = labelSets;
     }
 
     static Family gauge(String name, String help) {
-        return new Family(Type.GAUGE, name, help);
+        return gauge(name, help, new LabelSets());
+    }
+
+    /** A gauge whose label sets come from {@code labelSets}, shared with the probe's other families. */
+    static Family gauge(String name, String help, LabelSets labelSets) {
+        return new Family(Type.GAUGE, name, help, labelSets);
     }
 
     /** {@code name} without the {@code _total} suffix, which the exposition formats add. */
-    static Family counter(String name, String help) {
-        return new Family(Type.COUNTER, name, help);
+    static Family counter(String name, String help, LabelSets labelSets) {
+        return new Family(Type.COUNTER, name, help, labelSets);
     }
 
     /** @param labels label names and values, alternating */
@@ -46,7 +53,7 @@ final class Family {
         for (int i = 1; i < labels.length; i += 2) {
             labels[i] = labels[i] == null ? "" : wellFormed(labels[i]); // a row without db or table still counts
         }
-        samples.putIfAbsent(Labels.of(labels), value);
+        samples.putIfAbsent(labelSets.of(labels), value);
         return this;
     }
 
