@@ -8,6 +8,8 @@ import io.dtrexporter.dtr.DtrClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +31,8 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
     private final ScheduledExecutorService housekeeping;
     private final ReloadListener listener;
     private final AtomicReference<Loaded> current;
+    /** Replaced pools waiting for their last probes; closed at once if the exporter stops first. */
+    private final Set<DtrClient> retiring = ConcurrentHashMap.newKeySet();
 
     private record Loaded(ProbeModules modules, String fingerprint) {
     }
@@ -98,12 +102,20 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
         }
         Duration longest = old.config().modules().values().stream().map(ModuleConfig::timeout)
                 .max(Duration::compareTo).orElse(ModuleConfig.DEFAULT_TIMEOUT);
-        housekeeping.schedule(() -> clients.forEach(DtrClient::close),
+        retiring.addAll(clients);
+        housekeeping.schedule(() -> clients.forEach(this::closeRetired),
                 longest.plus(RETIREMENT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void closeRetired(DtrClient client) {
+        if (retiring.remove(client)) {
+            client.close();
+        }
     }
 
     @Override
     public void close() {
         current.get().modules().close();
+        List.copyOf(retiring).forEach(this::closeRetired);
     }
 }

@@ -1,0 +1,59 @@
+package io.dtrexporter.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtrexporter.config.ExporterConfig;
+import io.dtrexporter.config.ModuleConfig;
+import io.dtrexporter.dtr.ApiResult;
+import io.dtrexporter.dtr.DtrApi;
+import io.dtrexporter.dtr.DtrClient;
+import io.dtrexporter.dtr.ResponseParsers;
+import io.dtrexporter.dtr.Target;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Which pools a reload keeps, and that replaced ones are closed, at the latest when the exporter stops. */
+class LiveModulesTest {
+    @Test
+    void aReplacedPoolIsClosedWhenTheExporterStopsBeforeItsGraceEnds() {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
+        AtomicReference<ExporterConfig> next = new AtomicReference<>(config(Duration.ofSeconds(10)));
+        List<Boolean> outcomes = new ArrayList<>();
+        LiveModules live = new LiveModules(next::get, "test", deadlines, scheduler, outcomes::add);
+        DtrClient first = live.get().module("m").orElseThrow().client();
+
+        live.reload(); // same settings: same pool
+        assertSame(first, live.get().module("m").orElseThrow().client());
+
+        next.set(config(Duration.ofSeconds(20))); // changed settings: a new pool, the old one retires
+        live.reload();
+        assertNotSame(first, live.get().module("m").orElseThrow().client());
+        assertEquals(List.of(true, true, true), outcomes);
+
+        live.close(); // well before the old pool's 20 s + 5 s grace
+        scheduler.shutdownNow();
+        ApiResult<?> call = first.call(Target.parse("http://127.0.0.1:1"), DtrApi.CLUSTER_STATUS, "/",
+                ResponseParsers::clusterStatus, System.nanoTime() + 1_000_000_000L);
+        deadlines.shutdownNow();
+        assertTrue(call.failure().orElseThrow().detail().toLowerCase().contains("shut down"),
+                "the retired pool was closed: " + call.failure());
+    }
+
+    private static ExporterConfig config(Duration timeout) {
+        ModuleConfig anonymous = ModuleConfig.anonymous("m");
+        ModuleConfig module = new ModuleConfig("m", anonymous.basicAuth(), anonymous.tls(), anonymous.allowedTargets(),
+                anonymous.allowPlainHttp(), anonymous.jobCount(), timeout);
+        return new ExporterConfig(Path.of("exporter.yml"), Map.of("m", module), List.of());
+    }
+}
