@@ -1,11 +1,13 @@
 package io.dtrexporter.probe;
 
 import io.dtrexporter.dtr.model.ClusterStatus;
+import io.dtrexporter.dtr.model.CurrentIssue;
 import io.dtrexporter.dtr.model.StatsRow;
 import io.dtrexporter.dtr.model.StatsRow.QueryEngine;
 import io.dtrexporter.dtr.model.TableStatus;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,6 +62,18 @@ final class ClusterStatusMetrics {
             "Table replica preallocated size in stored bytes", labelSets);
     private final Family replicaDocs = Family.gauge("dtr_tablereplica_docs_per_second",
             "Number of reads and writes of documents per second from the table replica", labelSets);
+    private final Family replicaHealthy = Family.gauge("dtr_replica_healthy",
+            "1 when the replica's replica_health is exactly OK", labelSets);
+    private final Family replicaHealthTime = Family.gauge("dtr_replica_health_timestamp_seconds",
+            "When the replica last wrote its health verdict (absent when DTR could not read it)", labelSets);
+    private final Family replicaReadonly = Family.gauge("dtr_replica_readonly",
+            "1 when the replica's registry is in read-only mode (e.g. during garbage collection)", labelSets);
+    private final Family gcLockHeld = Family.gauge("dtr_gc_lock_held",
+            "1 when a garbage collection holds the GC lock", labelSets);
+    private final Family rethinkIssues = Family.gauge("dtr_rethinkdb_issues",
+            "RethinkDB's current issues by type and criticality", labelSets);
+    private final Family tableStatusFlags = Family.gauge("dtr_table_status",
+            "RethinkDB's readiness flags of each table: 1 true, 0 false", labelSets);
     private final Family replicaIo = Family.gauge("dtr_tablereplica_io",
             "Table replica reads and writes of bytes per second", labelSets);
 
@@ -98,8 +112,31 @@ final class ClusterStatusMetrics {
         }
         statsErrorByReplica.forEach((replica, error) -> serverStatsError.add(error, "replica", replica));
         replicaHealth(status.replicaHealth());
+        replicas(status);
         tableStatus(status.rethinkSystemTables().tableStatus());
+        issues(status.rethinkSystemTables().currentIssues());
         return this;
+    }
+
+    /** Per replica, by the replica ids cluster_status keys its maps with. */
+    private void replicas(ClusterStatus status) {
+        new TreeMap<>(status.replicaHealth()).forEach((replica, verdict) ->
+                replicaHealthy.add(REPLICA_HEALTH_OK.equals(verdict), "replica", replica));
+        new TreeMap<>(status.replicaTimestamp()).forEach((replica, time) ->
+                replicaHealthTime.add(Rfc3339.epochSeconds(time).orElse(null), "replica", replica));
+        new TreeMap<>(status.replicaReadonly()).forEach((replica, readonly) ->
+                replicaReadonly.add(readonly == null ? null : readonly ? 1.0 : 0.0, "replica", replica));
+        gcLockHeld.add(!status.gcLockHolder().isEmpty());
+    }
+
+    private void issues(List<CurrentIssue> issues) {
+        Map<List<String>, Integer> counts = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
+                .thenComparing(key -> key.get(1)));
+        for (CurrentIssue issue : issues) {
+            counts.merge(List.of(issue.type() == null ? "" : issue.type(),
+                    Boolean.TRUE.equals(issue.critical()) ? "true" : "false"), 1, Integer::sum);
+        }
+        counts.forEach((key, count) -> rethinkIssues.add((double) count, "type", key.get(0), "critical", key.get(1)));
     }
 
     private void cluster(QueryEngine engine) {
@@ -187,7 +224,19 @@ final class ClusterStatusMetrics {
             }
             tableServerStates.add((double) ready, "db", table.db(), "table", table.name(), "state", "ready");
             tableServerStates.add((double) notReady, "db", table.db(), "table", table.name(), "state", "notready");
+            TableStatus.Readiness readiness = table.status();
+            if (readiness != null) {
+                flag(table, "all_replicas_ready", readiness.allReplicasReady());
+                flag(table, "ready_for_reads", readiness.readyForReads());
+                flag(table, "ready_for_writes", readiness.readyForWrites());
+                flag(table, "ready_for_outdated_reads", readiness.readyForOutdatedReads());
+            }
         }
+    }
+
+    private void flag(TableStatus table, String status, Boolean value) {
+        tableStatusFlags.add(value == null ? null : value ? 1.0 : 0.0,
+                "db", table.db(), "table", table.name(), "status", status);
     }
 
     private static String[] with(String[] labels, String name, String value) {
@@ -202,7 +251,8 @@ final class ClusterStatusMetrics {
                 serverConnections, serverClientsActive, serverDocsRate, serverDocs, serverQueriesRate, serverQueries,
                 serverStatsError, serverCount, serverHealthCount, tableCount, tableDocs, tableServerStates,
                 replicaCache, replicaData, replicaGarbage, replicaMetadata, replicaPreallocated, replicaDocs,
-                replicaIo)) {
+                replicaIo, replicaHealthy, replicaHealthTime, replicaReadonly, gcLockHeld, rethinkIssues,
+                tableStatusFlags)) {
             family.addTo(out);
         }
     }

@@ -20,6 +20,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -129,6 +131,63 @@ class ProbeMetricsTest {
                 assertEquals(count, metrics.series(name).size(), name + ": series count"));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Fixtures.class, names = {"CLUSTER_STATUS_HEALTHY", "CLUSTER_STATUS_UNHEALTHY_REPLICA",
+        "CLUSTER_STATUS_STATS_TIMEOUT", "CLUSTER_STATUS_MULTI_SHARD", "CLUSTER_STATUS_ODD_SERVER_NAME",
+        "CLUSTER_STATUS_BAD_TIMESTAMP"})
+    void everyReplicaTableAndIssueGetsItsOwnSeries(Fixtures fixture) throws IOException {
+        JsonNode body = JSON.readTree(fixture.bytes());
+        Exposition metrics = render(clusterStatus(fixture), Optional.empty());
+        body.path("replica_health").fields().forEachRemaining(e -> assertEquals(
+                e.getValue().asText().equals("OK") ? 1.0 : 0.0, metrics.get("dtr_replica_healthy", "replica", e.getKey())));
+        int readableTimes = 0;
+        for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> body.path("replica_timestamp").fields()) {
+            try {
+                double expected = OffsetDateTime.parse(e.getValue().asText()).toEpochSecond();
+                assertEquals(expected, metrics.get("dtr_replica_health_timestamp_seconds", "replica", e.getKey()));
+                readableTimes++;
+            } catch (DateTimeParseException unreadable) {
+                assertFalse(metrics.value("dtr_replica_health_timestamp_seconds", "replica", e.getKey()).isPresent(),
+                        "an error sentence is no time");
+            }
+        }
+        assertEquals(readableTimes, metrics.series("dtr_replica_health_timestamp_seconds").size());
+        body.path("replica_readonly").fields().forEachRemaining(e -> assertEquals(
+                e.getValue().asBoolean() ? 1.0 : 0.0, metrics.get("dtr_replica_readonly", "replica", e.getKey())));
+        assertEquals(body.path("gc_lock_holder").asText().isEmpty() ? 0 : 1, metrics.get("dtr_gc_lock_held"));
+
+        Map<String, Integer> issues = new HashMap<>();
+        body.path("rethink_system_tables").path("current_issues").forEach(issue ->
+                issues.merge(issue.path("type").asText() + "/" + issue.path("critical").asBoolean(), 1, Integer::sum));
+        Map<Map<String, String>, Double> issueSeries = metrics.series("dtr_rethinkdb_issues");
+        assertEquals(issues.size(), issueSeries.size());
+        issueSeries.forEach((labels, count) ->
+                assertEquals(issues.get(labels.get("type") + "/" + labels.get("critical")), count.intValue()));
+
+        JsonNode tables = body.path("rethink_system_tables").path("table_status");
+        for (JsonNode table : tables) {
+            for (String flag : new String[] {"all_replicas_ready", "ready_for_reads", "ready_for_writes",
+                "ready_for_outdated_reads"}) {
+                assertEquals(table.path("status").path(flag).asBoolean() ? 1.0 : 0.0, metrics.get("dtr_table_status",
+                        "db", table.path("db").asText(), "table", table.path("name").asText(), "status", flag));
+            }
+        }
+        assertEquals(4 * tables.size(), metrics.series("dtr_table_status").size());
+    }
+
+    @Test
+    void theNewestJobOfEachActionAndStatusIsTimestamped() throws IOException {
+        JsonNode body = JSON.readTree(Fixtures.JOBS.bytes());
+        Map<String, Double> newest = new HashMap<>();
+        body.path("jobs").forEach(job -> newest.merge(job.path("action").asText() + "/" + job.path("status").asText(),
+                (double) OffsetDateTime.parse(job.path("lastUpdated").asText()).toEpochSecond(), Math::max));
+        Exposition metrics = render(clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY), Optional.of(jobs(Fixtures.JOBS)));
+        Map<Map<String, String>, Double> series = metrics.series("dtr_job_latest_timestamp_seconds");
+        assertEquals(newest.size(), series.size());
+        series.forEach((labels, time) ->
+                assertEquals(newest.get(labels.get("action") + "/" + labels.get("status")), time, labels.toString()));
+    }
+
     @Test
     void anUnhealthyReplicaIsCountedAsUnhealthyEvenAfterAHealthyOne() throws IOException {
         Exposition metrics = render(clusterStatus(Fixtures.CLUSTER_STATUS_UNHEALTHY_REPLICA), Optional.empty());
@@ -154,8 +213,8 @@ class ProbeMetricsTest {
         assertEquals(1, metrics.get("dtr_server_stats_error", "replica", slow));
         assertEquals(2, metrics.series("dtr_server_stats_error").values().stream().filter(v -> v == 0).count());
         for (String name : metrics.names()) {
-            if (name.equals("dtr_server_stats_error")) {
-                continue;
+            if (name.equals("dtr_server_stats_error") || name.startsWith("dtr_replica_")) {
+                continue; // the error itself, and replica_health's verdicts, which are not stats
             }
             metrics.series(name).keySet().forEach(labels ->
                     assertFalse(slow.equals(labels.get("replica")), name + " has a series for the timed-out replica"));
