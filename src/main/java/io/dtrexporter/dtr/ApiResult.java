@@ -1,6 +1,7 @@
 package io.dtrexporter.dtr;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -8,9 +9,10 @@ import java.util.Optional;
  *
  * @param statusCode the HTTP status, 0 when no response arrived
  * @param bodyBytes  how much of the body was read, {@link #NOT_READ} when none was
+ * @param certificateNotAfter the earliest expiry in the certificate chain the DTR presented (https only)
  */
 public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Optional<T> body, Optional<Failure> failure,
-                           long bodyBytes) {
+                           long bodyBytes, Optional<Instant> certificateNotAfter) {
     /** {@link #bodyBytes} when the body was not read. */
     public static final long NOT_READ = -1;
 
@@ -23,7 +25,8 @@ public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Option
     }
 
     public static <T> ApiResult<T> success(DtrApi api, int statusCode, Duration duration, T body, long bodyBytes) {
-        return new ApiResult<>(api, statusCode, duration, Optional.of(body), Optional.empty(), bodyBytes);
+        return new ApiResult<>(api, statusCode, duration, Optional.of(body), Optional.empty(), bodyBytes,
+                Optional.empty());
     }
 
     public static <T> ApiResult<T> failure(DtrApi api, int statusCode, Duration duration,
@@ -34,7 +37,12 @@ public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Option
     public static <T> ApiResult<T> failure(DtrApi api, int statusCode, Duration duration,
                                            FailureReason reason, String detail, long bodyBytes) {
         return new ApiResult<>(api, statusCode, duration, Optional.empty(), Optional.of(new Failure(reason, detail)),
-                bodyBytes);
+                bodyBytes, Optional.empty());
+    }
+
+    /** The same outcome, knowing the DTR's certificate chain expiry. */
+    public ApiResult<T> withCertificateNotAfter(Optional<Instant> notAfter) {
+        return new ApiResult<>(api, statusCode, duration, body, failure, bodyBytes, notAfter);
     }
 
     public boolean succeeded() {

@@ -15,7 +15,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Arrays;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -23,6 +28,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -97,11 +103,12 @@ public final class DtrClient implements Closeable {
         }, Math.max(0, deadlineNanos - start), TimeUnit.NANOSECONDS);
         Exchange<T> exchange = new Exchange<>(api, request, parser, start);
         try {
-            return exchange.run();
+            return exchange.run().withCertificateNotAfter(exchange.certificateNotAfter());
         } catch (IOException | RuntimeException e) {
             FailureReason reason = deadlinePassed.get() ? FailureReason.TIMEOUT : classify(e);
             String detail = deadlinePassed.get() ? "no complete answer within the probe's deadline" : describe(e);
-            return ApiResult.failure(api, exchange.statusCode, elapsed(start), reason, detail);
+            return ApiResult.<T>failure(api, exchange.statusCode, elapsed(start), reason, detail)
+                    .withCertificateNotAfter(exchange.certificateNotAfter());
         } finally {
             alarm.cancel(false);
         }
@@ -122,6 +129,7 @@ public final class DtrClient implements Closeable {
         private final BodyParser<T> parser;
         private final long start;
         private int statusCode;
+        private final HttpClientContext context = HttpClientContext.create();
 
         Exchange(DtrApi api, HttpGet request, BodyParser<T> parser, long start) {
             this.api = api;
@@ -131,12 +139,28 @@ public final class DtrClient implements Closeable {
         }
 
         ApiResult<T> run() throws IOException {
-            ClassicHttpResponse response = http.executeOpen(null, request, null);
+            ClassicHttpResponse response = http.executeOpen(null, request, context);
             try {
                 statusCode = response.getCode();
                 return interpret(response);
             } finally {
                 closeQuietly(response);
+            }
+        }
+
+        /** From the TLS session the exchange ran on, new or reused; empty for http or a failed handshake. */
+        Optional<Instant> certificateNotAfter() {
+            SSLSession session = context.getSSLSession();
+            if (session == null) {
+                return Optional.empty();
+            }
+            try {
+                return Arrays.stream(session.getPeerCertificates())
+                        .filter(X509Certificate.class::isInstance)
+                        .map(certificate -> ((X509Certificate) certificate).getNotAfter().toInstant())
+                        .min(Instant::compareTo);
+            } catch (SSLPeerUnverifiedException e) {
+                return Optional.empty();
             }
         }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,11 @@ public final class ProbeMetrics {
         Family.gauge("dtr_probe_timeout_seconds", "The deadline of this probe: the module's timeout, or less"
                 + " when Prometheus' scrape timeout is shorter").add(seconds(result.timeout())).addTo(out);
         apiMetrics(result.calls(), out);
+        Family.gauge("dtr_tls_cert_not_after_timestamp_seconds", "The earliest expiry in the certificate chain"
+                + " the DTR presented, in seconds since the epoch (https targets)")
+                .add(result.calls().stream().flatMap(call -> call.certificateNotAfter().stream())
+                        .min(Instant::compareTo).map(time -> time.getEpochSecond() + 0.0).orElse(null))
+                .addTo(out);
         result.clusterStatus().body().ifPresent(status -> ClusterStatusMetrics.addTo(status, out));
         result.jobs().flatMap(ApiResult::body).ifPresent(jobs -> JobMetrics.addTo(jobs, out));
         return new MetricSnapshots(out);

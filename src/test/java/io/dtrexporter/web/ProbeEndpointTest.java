@@ -93,6 +93,7 @@ class ProbeEndpointTest {
         assertEquals(200, metrics.get("dtr_api_status_code", "api", "jobs"));
         assertEquals(100, metrics.series("dtr_job_total").values().stream().mapToDouble(Double::doubleValue).sum());
         assertFalse(metrics.has("dtr_api_error_info"));
+        assertFalse(metrics.has("dtr_tls_cert_not_after_timestamp_seconds"), "no certificate over plain http");
     }
 
     @Test

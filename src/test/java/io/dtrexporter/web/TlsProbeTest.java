@@ -11,7 +11,13 @@ import io.dtrexporter.testing.TestCertificates;
 import io.dtrexporter.testing.TestCertificates.Issued;
 import io.dtrexporter.testing.TestCertificates.KeyFormat;
 import java.net.http.HttpResponse;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +136,36 @@ class TlsProbeTest {
         // TLS 1.3 servers may reject the certificate after the client's handshake ended: the
         // client then sees the connection reset rather than an alert
         assertEquals(1, tls + connection, "reason tls or connection: " + metrics.series("dtr_api_error_info"));
+    }
+
+    @Test
+    void theEarliestExpiryOfTheDtrsCertificateChainIsExported() throws Exception {
+        Exposition metrics = exporter.probe(dtr.httpsTarget(), "trusted");
+        long expected = Long.MAX_VALUE;
+        SSLContext trustAll = SSLContext.getInstance("TLS");
+        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+                .createSocket("127.0.0.1", dtr.port())) {
+            socket.startHandshake();
+            for (Certificate certificate : socket.getSession().getPeerCertificates()) {
+                expected = Math.min(expected,
+                        ((X509Certificate) certificate).getNotAfter().toInstant().getEpochSecond());
+            }
+        }
+        assertEquals(expected, metrics.get("dtr_tls_cert_not_after_timestamp_seconds"));
     }
 
     @Test
