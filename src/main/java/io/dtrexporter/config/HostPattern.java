@@ -1,6 +1,7 @@
 package io.dtrexporter.config;
 
 import java.net.IDN;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public record HostPattern(String text, List<Pattern> labels, OptionalInt port) {
     private static final Pattern LABEL_CHARS = Pattern.compile("[a-z0-9*_-]+");
+    private static final String IPV4_OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]";
 
     public HostPattern {
         labels = List.copyOf(labels);
@@ -46,12 +48,16 @@ public record HostPattern(String text, List<Pattern> labels, OptionalInt port) {
         if (normalised.startsWith("[")) {
             return new HostPattern(text, List.of(Pattern.compile(Pattern.quote(normalised))), port);
         }
-        List<Pattern> labels = Arrays.stream(normalised.split("\\.")).map(label -> {
+        String[] parts = normalised.split("\\.");
+        // 10.0.3.* is a subnet, not a name: its * stands for a number only, or 10.0.3.evil would pass
+        boolean ipv4 = parts.length == 4 && Arrays.stream(parts).allMatch(part -> part.matches("[0-9]{1,3}|\\*"));
+        List<Pattern> labels = Arrays.stream(parts).map(label -> {
             if (!LABEL_CHARS.matcher(label).matches()) {
                 throw new IllegalArgumentException("\"" + text + "\" is not a host pattern: \"" + label
                         + "\" is not a DNS label (letters, digits, -, and * for any part of one label)");
             }
-            return Pattern.compile(label.replace("*", "[^.]*").replace("-", "\\-"));
+            return Pattern.compile(ipv4 && label.equals("*") ? IPV4_OCTET
+                    : label.replace("*", "[^.]*").replace("-", "\\-"));
         }).toList();
         return new HostPattern(text, labels, port);
     }
@@ -72,7 +78,10 @@ public record HostPattern(String text, List<Pattern> labels, OptionalInt port) {
             }
             try {
                 // a literal: no name lookup happens
-                return "[" + compressed(InetAddress.getByName(literal).getHostAddress()) + "]";
+                InetAddress address = InetAddress.getByName(literal);
+                // an IPv4-mapped address ([::ffff:10.0.3.7]) is that IPv4 address, and is written so
+                return address instanceof Inet4Address ? address.getHostAddress()
+                        : "[" + compressed(address.getHostAddress()) + "]";
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("\"" + host + "\" is not an IPv6 address");
             }

@@ -93,7 +93,14 @@ public final class DtrClient implements Closeable {
     public <T> ApiResult<T> call(Target target, DtrApi api, String pathAndQuery, BodyParser<T> parser,
                                  long deadlineNanos) {
         long start = System.nanoTime();
-        HttpGet request = new HttpGet(target.resolve(pathAndQuery));
+        HttpGet request;
+        try {
+            request = new HttpGet(target.resolve(pathAndQuery));
+        } catch (IllegalArgumentException e) {
+            // Target.parse should have refused such a target; if not, this probe fails, not the exporter
+            return ApiResult.failure(api, 0, elapsed(start), FailureReason.CONNECTION,
+                    "cannot make a request URL for " + target + ": " + e.getMessage());
+        }
         request.setHeader(HttpHeaders.ACCEPT, "application/json");
         authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
         AtomicBoolean deadlinePassed = new AtomicBoolean();

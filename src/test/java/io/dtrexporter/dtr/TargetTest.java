@@ -18,6 +18,7 @@ class TargetTest {
         "https://10.0.3.7,                      https://10.0.3.7:443,                  https://10.0.3.7:443/api/v0/jobs",
         "https://[::1]:4443,                    https://[::1]:4443,                    https://[::1]:4443/api/v0/jobs",
         "[fd00::2],                             https://[fd00::2]:443,                 https://[fd00::2]:443/api/v0/jobs",
+        "https://[::ffff:10.0.3.7]:4443,        https://10.0.3.7:4443,                 https://10.0.3.7:4443/api/v0/jobs",
     })
     void acceptedTargetsAreNormalisedAndPrefixTheApiPaths(String raw, String shown, String api) {
         Target target = Target.parse(raw);

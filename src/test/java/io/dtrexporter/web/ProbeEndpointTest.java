@@ -210,6 +210,19 @@ class ProbeEndpointTest {
         assertEquals(1, metrics.get("dtr_api_error_info", "api", "jobs", "reason", "connection"));
     }
 
+    @Test
+    void anIpv4MappedAddressIsProbedAsTheIpv4AddressItIs() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        HttpResponse<String> response = exporter.get(ExporterHarness.probePath(
+                "http://[::ffff:127.0.0.1]:" + closedPort, null));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(1, Exposition.parse(response.body())
+                .get("dtr_api_error_info", "api", "cluster_status", "reason", "connection"));
+    }
+
     static Stream<Arguments> badRequests() {
         return Stream.of(
                 Arguments.of("/probe", "target parameter is missing"),
