@@ -18,5 +18,9 @@ EXPOSE 9580
 # from the container's memory limit, small thread stacks (probes block worker threads).
 # Override with -e JDK_JAVA_OPTIONS=...
 ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=10 -Xss512k -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError"
+# The default --config.file (exporter.yml) is read from here: /etc/dtr-exporter/exporter.yml. It is
+# not named on the command line, so the old exporter's `docker run -e CONNECTION_STRING=...` still
+# works: its module default then takes the place of the example's.
+WORKDIR /etc/dtr-exporter
 ENTRYPOINT ["java", "-jar", "/opt/dtr-exporter/dtr-exporter.jar"]
-CMD ["--config.file=/etc/dtr-exporter/exporter.yml", "--web.listen-address=:9580"]
+CMD ["--web.listen-address=:9580"]

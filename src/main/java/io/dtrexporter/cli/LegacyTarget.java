@@ -19,12 +19,7 @@ record LegacyTarget(String connectionString, Optional<String> caFile, Optional<S
 
     /** The module in exporter.yml's shape, so that the config loader checks it like any other. */
     ObjectNode module() {
-        Target target;
-        try {
-            target = Target.parse(connectionString);
-        } catch (InvalidTargetException e) {
-            throw new UsageException("--connection-string: " + e.getMessage());
-        }
+        Target target = parsedTarget();
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode module = json.objectNode();
         if (username.isPresent() || password.isPresent()) {
@@ -51,6 +46,14 @@ record LegacyTarget(String connectionString, Optional<String> caFile, Optional<S
     /** What /metrics probes: the connection string, https unless --enable-tls=false says http. */
     String target() {
         return connectionString.contains("://") || enableTls ? connectionString : "http://" + connectionString;
+    }
+
+    Target parsedTarget() {
+        try {
+            return Target.parse(target());
+        } catch (InvalidTargetException e) {
+            throw new UsageException("--connection-string: " + e.getMessage());
+        }
     }
 
     private static String absolute(String file) {

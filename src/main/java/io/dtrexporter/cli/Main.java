@@ -11,6 +11,7 @@ import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.LiveModules;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.Prober;
+import io.dtrexporter.probe.TargetAccess;
 import io.dtrexporter.web.ExporterServer;
 import io.dtrexporter.web.WebSecurity;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -90,6 +91,9 @@ public final class Main {
         } catch (ConfigException e) {
             err.println(Version.NAME + ": error: " + e.getMessage());
             return 1;
+        } catch (UsageException e) {
+            err.println(Version.NAME + ": error: " + e.getMessage() + "; try --help");
+            return 1;
         } catch (StartupException e) {
             err.println(Version.NAME + ": error: " + e.getMessage());
             return 1;
@@ -101,7 +105,7 @@ public final class Main {
 
     /** --config.check: load everything as a start would, say whether it is valid. */
     private static int check(Flags flags, PrintStream out) {
-        ExporterConfig config = ConfigLoader.load(flags.configFile());
+        ExporterConfig config = load(flags);
         flags.webConfigFile().ifPresent(WebConfigLoader::load);
         out.println("config file " + flags.configFile() + " is valid: " + config.modules().size()
                 + (config.modules().size() == 1 ? " module (" : " modules (")
@@ -199,9 +203,19 @@ public final class Main {
 
     /** The config file, with the old exporter's flags' module default when they name a DTR. */
     private static ExporterConfig load(Flags flags) {
-        return flags.legacy().isEmpty() ? ConfigLoader.load(flags.configFile())
-                : ConfigLoader.load(flags.configFile(), flags.configFileGiven(), ExporterConfig.DEFAULT_MODULE,
-                        flags.legacy().get().module(), "the old exporter's flags (--connection-string, --dtr-*)");
+        if (flags.legacy().isEmpty()) {
+            return ConfigLoader.load(flags.configFile());
+        }
+        LegacyTarget legacy = flags.legacy().get();
+        ExporterConfig config = ConfigLoader.load(flags.configFile(), flags.configFileGiven(),
+                ExporterConfig.DEFAULT_MODULE, legacy.module(), "the old exporter's flags (--connection-string, --dtr-*)");
+        // /metrics probes this target on every scrape: it must pass the same checks as a /probe
+        ModuleConfig module = config.module(ExporterConfig.DEFAULT_MODULE).orElseThrow();
+        if (TargetAccess.refusal(module, legacy.parsedTarget(), legacy.target()).isPresent()) {
+            throw new UsageException("--connection-string " + legacy.target() + " is plain http, and the credentials"
+                    + " would travel in clear text: set --enable-tls=false (ENABLE_TLS=false) to allow that");
+        }
+        return config;
     }
 
     /** With --demo, the config plus the demo's module, whose name the config must leave free. */

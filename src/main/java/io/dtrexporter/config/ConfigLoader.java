@@ -58,8 +58,12 @@ public final class ConfigLoader {
         ExporterConfig fromFile = fileRequired || Files.exists(file) ? load(file)
                 : new ExporterConfig(file, Map.of(), List.of(file));
         if (fromFile.modules().containsKey(moduleName)) {
-            throw new ConfigException("config file " + file + ": modules." + moduleName + ": the name is taken by "
-                    + origin + "; rename the module in the file");
+            if (fileRequired) {
+                throw new ConfigException("config file " + file + ": modules." + moduleName + ": the name is taken by "
+                        + origin + "; rename the module in the file");
+            }
+            // a file nobody named (an image's example, say) gives way to what the operator did name
+            LOG.warning(() -> "config file " + file + ": modules." + moduleName + " is replaced by " + origin);
         }
         ConfigLoader loader = new ConfigLoader(file);
         ModuleConfig extra;
@@ -69,7 +73,7 @@ public final class ConfigLoader {
             throw new ConfigException(origin + ": " + e.getMessage());
         }
         Map<String, ModuleConfig> modules = new LinkedHashMap<>(fromFile.modules());
-        modules.put(moduleName, extra);
+        modules.put(moduleName, extra); // replaces the file's module of that name, see above
         List<Path> files = new ArrayList<>(fromFile.files());
         files.addAll(loader.files.all().subList(1, loader.files.all().size()));
         return new ExporterConfig(file, modules, files);
