@@ -12,13 +12,15 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * basic_auth_users of the web config: a request without a user and password matching a bcrypt hash
  * gets 401. A bcrypt check costs tens of milliseconds by design, and Prometheus sends the same
- * credentials on every scrape, so verified combinations are remembered (as digests, not as passwords).
+ * credentials on every scrape, so combinations that passed are remembered (as digests, not as
+ * passwords); wrong ones are not.
  */
 final class BasicAuthHandler implements HttpHandler {
     private static final String CHALLENGE = "Basic realm=\"dtr-exporter\", charset=\"UTF-8\"";
@@ -26,12 +28,14 @@ final class BasicAuthHandler implements HttpHandler {
 
     private final Supplier<Map<String, Secret<String>>> users;
     private final HttpHandler next;
-    private final Map<String, Boolean> verdicts = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    });
+    /** Digests of user, password and hash that passed, most recently used last. */
+    private final Set<String> verified = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED;
+                }
+            }));
 
     BasicAuthHandler(Supplier<Map<String, Secret<String>>> users, HttpHandler next) {
         this.users = users;
@@ -46,25 +50,28 @@ final class BasicAuthHandler implements HttpHandler {
             return;
         }
         String[] credentials = credentials(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
-        Secret<String> hash = credentials == null ? null : current.get(credentials[0]);
-        if (hash == null) {
+        if (credentials == null) {
             challenge(exchange);
             return;
         }
-        String key = digest(credentials[0], credentials[1], hash.value());
-        Boolean verdict = verdicts.get(key);
-        if (verdict == null) {
-            if (exchange.isInIoThread()) {
-                exchange.dispatch(this); // bcrypt is slow on purpose: not on an IO thread
-                return;
-            }
-            verdict = OpenBSDBCrypt.checkPassword(hash.value(), credentials[1].toCharArray());
-            verdicts.put(key, verdict);
+        Secret<String> hash = current.get(credentials[0]);
+        if (hash != null && verified.contains(digest(credentials[0], credentials[1], hash.value()))) {
+            next.handleRequest(exchange);
+            return;
         }
-        if (verdict) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this); // bcrypt is slow on purpose: not on an IO thread
+            return;
+        }
+        // An unknown user costs a bcrypt check too, against a configured hash: answering it faster
+        // would tell which user names exist.
+        String against = hash != null ? hash.value() : current.values().iterator().next().value();
+        boolean right = OpenBSDBCrypt.checkPassword(against, credentials[1].toCharArray()) && hash != null;
+        if (right) {
+            verified.add(digest(credentials[0], credentials[1], hash.value()));
             next.handleRequest(exchange);
         } else {
-            challenge(exchange);
+            challenge(exchange); // not remembered: a flood of wrong guesses must not push out the right ones
         }
     }
 

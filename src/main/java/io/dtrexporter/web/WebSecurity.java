@@ -94,8 +94,12 @@ public final class WebSecurity {
         try {
             Live next = build(WebConfigLoader.load(current.config().source()));
             if (!listenerShape(next.config()).equals(listenerShape(current.config()))) {
-                LOG.warning("web config changed whether TLS is on, client_auth_type or the TLS versions:"
-                        + " those take effect at the next restart; certificates and users are reloaded now");
+                // taking half of it (new client CAs under the old client_auth_type, no certificate for a
+                // TLS listener) would weaken or break the listener: none of it is taken until a restart
+                live.set(new Live(current.config(), next.fingerprint(), current.keys(), current.clientCas()));
+                LOG.severe("web config not reloaded: it changes whether TLS is on, client_auth_type or the TLS"
+                        + " versions, which take effect at a restart only; the running one stays");
+                return;
             }
             live.set(next);
             LOG.info(() -> "web config reloaded file=" + current.config().source());

@@ -136,6 +136,47 @@ class WebConfigTest {
         }
     }
 
+    @Test
+    void anEditThatChangesTheListenerIsNotTakenUntilARestart() throws Exception {
+        writeServerFiles();
+        TestCertificates.writeCertificate(dir.resolve("client-ca.pem"), clientCa.certificate());
+        try (Main.Running exporter = start("tls_server_config: {cert_file: server.pem, key_file: server.key,"
+                + " client_auth_type: RequireAndVerifyClientCert, client_ca_file: client-ca.pem}\n")) {
+            String url = "https://localhost:" + exporter.port() + "/-/healthy";
+            assertThrows(IOException.class, () -> get(https(stranger), url, null));
+            // a weaker client_auth_type, then no TLS at all: neither may take effect before a restart
+            Files.writeString(dir.resolve("web.yml"), "tls_server_config: {cert_file: server.pem, key_file: server.key,"
+                    + " client_auth_type: RequireAnyClientCert}\n");
+            Thread.sleep(3000);
+            assertThrows(IOException.class, () -> get(https(stranger), url, null), "a foreign certificate");
+            Files.writeString(dir.resolve("web.yml"), "basic_auth_users: {}\n");
+            Thread.sleep(3000);
+            assertEquals(200, get(https(client), url, null).statusCode(), "TLS still served as started");
+        }
+    }
+
+    @Test
+    void anUnknownUserCostsABcryptCheckLikeAWrongPassword() throws Exception {
+        String hash = OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt(), 11);
+        try (Main.Running exporter = start("basic_auth_users: {prometheus: \"" + hash + "\"}\n")) {
+            HttpClient http = HttpClient.newHttpClient();
+            String url = "http://127.0.0.1:" + exporter.port() + "/-/healthy";
+            get(http, url, basic("prometheus", "warm-up"));
+            long unknown = 0;
+            long known = 0;
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                assertEquals(401, get(http, url, basic("nobody", "guess" + i)).statusCode());
+                unknown += System.nanoTime() - start;
+                start = System.nanoTime();
+                assertEquals(401, get(http, url, basic("prometheus", "guess" + i)).statusCode());
+                known += System.nanoTime() - start;
+            }
+            // bcrypt at cost 11 takes ~100 ms; without the dummy check an unknown user took ~1 ms
+            assertTrue(unknown * 3 > known, "unknown user " + unknown / 3e6 + " ms, known user " + known / 3e6 + " ms");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "basic_auth_users: {alice: hunter2}                         | basic_auth_users.alice: is not a bcrypt hash ($2y$, $2b$ or $2a$, as htpasswd -nbB writes)",
