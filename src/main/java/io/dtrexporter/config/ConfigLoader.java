@@ -162,6 +162,11 @@ public final class ConfigLoader {
         String secret = passwordFile.isPresent()
                 ? readPasswordFile(resolve(passwordFile.get()), node.get("password_file").path())
                 : password.orElseThrow(() -> node.problem("password or password_file is required"));
+        if (secret.isEmpty()) {
+            // YAML reads an unquoted *word as an alias and !word as a tag: such a password arrives empty
+            throw (passwordFile.isPresent() ? node.get("password_file") : node.get("password")).problem(
+                    "is empty; a password starting with *, !, &, @ or another YAML sign must be quoted");
+        }
         return Optional.of(new BasicAuth(username, new Secret<>(secret)));
     }
 

@@ -34,10 +34,18 @@ public final class Prober {
         this.callExecutor = callExecutor;
     }
 
-    /** @param timeout bound of the whole probe, both calls included */
+    /** @param timeout bound of the whole probe, both calls included, from now */
     public ProbeResult probe(Target target, ModuleConfig module, DtrClient client, Duration timeout) {
+        return probe(target, module, client, timeout, System.nanoTime());
+    }
+
+    /**
+     * @param timeout  bound of the whole probe, both calls included
+     * @param arrival  System.nanoTime() when the request arrived: the deadline counts from there
+     */
+    public ProbeResult probe(Target target, ModuleConfig module, DtrClient client, Duration timeout, long arrival) {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        long deadline = arrival + timeout.toNanos();
         CompletableFuture<ApiResult<ClusterStatus>> clusterStatus = submit(() -> client.call(
                 target, DtrApi.CLUSTER_STATUS, pathAndQuery(DtrApi.CLUSTER_STATUS, module), ResponseParsers::clusterStatus,
                 deadline));

@@ -61,6 +61,7 @@ final class ProbeHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        long arrival = System.nanoTime(); // the deadline counts from here, waiting for a slot included
         String rawTarget = single(exchange, "target");
         if (rawTarget == null || rawTarget.isEmpty()) {
             throw new HttpError(400, "target parameter is missing");
@@ -87,14 +88,15 @@ final class ProbeHandler implements HttpHandler {
             LOG.fine(() -> "refused probe module=" + name + " reason=\"" + refusal.get() + "\"");
             throw new HttpError(403, refusal.get());
         }
-        if (!probeSlots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        long slotWait = Math.min(TimeUnit.MILLISECONDS.toNanos(SLOT_WAIT_MILLIS), timeout.toNanos());
+        if (!probeSlots.tryAcquire(slotWait, TimeUnit.NANOSECONDS)) {
             metrics.refusedProbe();
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             throw new HttpError(503, "too many probes in flight (--probe.max-concurrent); try again later");
         }
         ProbeResult result;
         try (ExporterMetrics.InFlight running = metrics.probeStarted()) {
-            result = prober.probe(target, module.config(), module.client(), timeout);
+            result = prober.probe(target, module.config(), module.client(), timeout, arrival);
         } finally {
             probeSlots.release();
         }

@@ -104,6 +104,16 @@ class AllowedTargetsConfigTest {
         assertEquals("config file " + config + ": " + message, e.getMessage());
     }
 
+    @ParameterizedTest(name = "password: {0}")
+    @CsvSource(delimiter = '|', value = {"!Hunter2", "'\"\"'"})
+    void aPasswordThatYamlEmptiesIsRefusedNotSentEmpty(String password) throws IOException {
+        Path config = write("modules:\n  m:\n    basic_auth:\n      username: u\n      password: " + password + "\n"
+                + "    allowed_targets: [dtr.corp]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(config));
+        assertEquals("config file " + config + ": modules.m.basic_auth.password: is empty; a password starting with"
+                + " *, !, &, @ or another YAML sign must be quoted", e.getMessage());
+    }
+
     private ExporterConfig load(String yaml) throws IOException {
         return ConfigLoader.load(write(yaml));
     }
