@@ -6,13 +6,18 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
 
 /**
  * Reads a YAML file into a tree. Problems are {@link ConfigException}s without the file name (the
@@ -35,11 +40,32 @@ final class YamlDocument {
         } catch (IOException e) {
             throw new ConfigException("cannot read it: " + IoMessages.describe(e));
         }
+        refuseAliases(text);
         try {
             JsonNode tree = YAML.readTree(text);
             return tree == null || tree.isMissingNode() ? YAML.createObjectNode() : tree;
         } catch (JsonProcessingException e) {
             throw yamlError(e);
+        }
+    }
+
+    /**
+     * Jackson reads an alias ({@code *name}) as the plain text "name", so an unquoted password starting
+     * with * would be sent without it. Aliases have no use in these files: refuse them, saying where.
+     */
+    private static void refuseAliases(String text) {
+        if (text.indexOf('*') < 0) {
+            return;
+        }
+        try {
+            for (Event event : new Yaml().parse(new StringReader(text))) {
+                if (event instanceof AliasEvent alias) {
+                    throw new ConfigException("line " + (alias.getStartMark().getLine() + 1) + ": a value starting"
+                            + " with * is a YAML alias; quote it (e.g. password: \"*...\")");
+                }
+            }
+        } catch (YAMLException e) {
+            // a syntax error: Jackson reports it below, with its own words
         }
     }
 

@@ -114,6 +114,20 @@ class AllowedTargetsConfigTest {
                 + " *, !, &, @ or another YAML sign must be quoted", e.getMessage());
     }
 
+    @Test
+    void aPasswordThatYamlWouldReadAsAnAliasIsRefused() throws IOException {
+        Path config = write("modules:\n  m:\n    basic_auth:\n      username: u\n      password: *Hunter2\n"
+                + "    allowed_targets: [dtr.corp]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(config));
+        assertEquals("config file " + config + ": line 5: a value starting with * is a YAML alias; quote it"
+                + " (e.g. password: \"*...\")", e.getMessage());
+        assertFalse(e.getMessage().contains("Hunter2"));
+        Files.writeString(config, "modules:\n  m:\n    basic_auth:\n      username: u\n      password: \"*Hunter2\"\n"
+                + "    allowed_targets: [\"*.dtr.corp\"]\n");
+        assertEquals("*Hunter2", ConfigLoader.load(config).module("m").orElseThrow().basicAuth().orElseThrow()
+                .password().value());
+    }
+
     private ExporterConfig load(String yaml) throws IOException {
         return ConfigLoader.load(write(yaml));
     }
