@@ -54,6 +54,8 @@ public final class ConfigDisplay {
         settings.put("allow_plain_http", module.allowPlainHttp());
         settings.put("job_count", module.jobCount());
         settings.put("timeout", Durations.format(module.timeout()));
+        settings.put("ping", module.ping());
+        settings.put("workers", module.workers());
         return settings;
     }
 

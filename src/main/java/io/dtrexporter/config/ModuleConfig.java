@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param allowPlainHttp  whether its credentials may travel over plain http
  * @param jobCount        how many jobs to fetch from /api/v0/jobs; 0 skips the jobs call
  * @param timeout         upper bound for a whole probe of this module
+ * @param ping            also call /_ping (no login) for the answering replica's health
+ * @param workers         also call /api/v0/workers for the job runners' state and capacity
  */
 public record ModuleConfig(
         String name,
@@ -18,7 +20,15 @@ public record ModuleConfig(
         AllowedTargets allowedTargets,
         boolean allowPlainHttp,
         int jobCount,
-        Duration timeout) {
+        Duration timeout,
+        boolean ping,
+        boolean workers) {
+
+    /** With the optional calls on, as a module without those keys has them. */
+    public ModuleConfig(String name, Optional<BasicAuth> basicAuth, TlsConfig tls, AllowedTargets allowedTargets,
+                        boolean allowPlainHttp, int jobCount, Duration timeout) {
+        this(name, basicAuth, tls, allowedTargets, allowPlainHttp, jobCount, timeout, true, true);
+    }
 
     public static final int DEFAULT_JOB_COUNT = 100;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);

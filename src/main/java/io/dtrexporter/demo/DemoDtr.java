@@ -25,9 +25,13 @@ public final class DemoDtr implements AutoCloseable {
     public static DemoDtr start() {
         byte[] clusterStatus = Fixtures.CLUSTER_STATUS_HEALTHY.bytes();
         byte[] jobs = Fixtures.JOBS.bytes();
+        byte[] ping = Fixtures.PING.bytes();
+        byte[] workers = Fixtures.WORKERS.bytes();
         RoutingHandler routes = new RoutingHandler()
                 .get("/api/v0/meta/cluster_status", exchange -> json(exchange, 200, clusterStatus))
                 .get("/api/v0/jobs", exchange -> json(exchange, 200, jobs))
+                .get("/_ping", exchange -> json(exchange, 200, ping))
+                .get("/api/v0/workers", exchange -> json(exchange, 200, workers))
                 .setFallbackHandler(exchange -> json(exchange, 404,
                         "{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"not part of the demo\"}]}".getBytes()));
         Undertow undertow = Undertow.builder()

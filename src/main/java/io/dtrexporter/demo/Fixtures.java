@@ -17,7 +17,10 @@ public enum Fixtures {
     CLUSTER_STATUS_BAD_TIMESTAMP("cluster_status-bad-timestamp.json"),
     CLUSTER_STATUS_EMPTY_OBJECT("cluster_status-empty-object.json"),
     JOBS("jobs.json"),
-    JOBS_NULL("jobs-empty.json");
+    JOBS_NULL("jobs-empty.json"),
+    PING("ping.json"),
+    PING_UNHEALTHY("ping-unhealthy.json"),
+    WORKERS("workers.json");
 
     private final String file;
 

@@ -3,7 +3,9 @@ package io.dtrexporter.dtr;
 /** The DTR API calls a probe makes; {@link #label()} is the value of the {@code api} metric label. */
 public enum DtrApi {
     CLUSTER_STATUS("cluster_status"),
-    JOBS("jobs");
+    JOBS("jobs"),
+    PING("ping"),
+    WORKERS("workers");
 
     private final String label;
 

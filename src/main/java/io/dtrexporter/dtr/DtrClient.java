@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
@@ -92,6 +93,15 @@ public final class DtrClient implements Closeable {
     /** Calls {@code pathAndQuery} on the target, giving up at {@code deadlineNanos} (System.nanoTime). */
     public <T> ApiResult<T> call(Target target, DtrApi api, String pathAndQuery, BodyParser<T> parser,
                                  long deadlineNanos) {
+        return call(target, api, pathAndQuery, parser, deadlineNanos, DtrClient::isSuccess);
+    }
+
+    /**
+     * @param answered the statuses whose body is the answer; others are failures. /_ping answers 503
+     *                 with a body that says why the replica is unhealthy.
+     */
+    public <T> ApiResult<T> call(Target target, DtrApi api, String pathAndQuery, BodyParser<T> parser,
+                                 long deadlineNanos, IntPredicate answered) {
         long start = System.nanoTime();
         HttpGet request;
         try {
@@ -108,7 +118,7 @@ public final class DtrClient implements Closeable {
             deadlinePassed.set(true);
             request.cancel();
         }, Math.max(0, deadlineNanos - start), TimeUnit.NANOSECONDS);
-        Exchange<T> exchange = new Exchange<>(api, request, parser, start);
+        Exchange<T> exchange = new Exchange<>(api, request, parser, start, answered);
         try {
             return exchange.run().withCertificateNotAfter(exchange.certificateNotAfter());
         } catch (IOException | RuntimeException e) {
@@ -135,14 +145,16 @@ public final class DtrClient implements Closeable {
         private final HttpGet request;
         private final BodyParser<T> parser;
         private final long start;
+        private final IntPredicate answered;
         private int statusCode;
         private final HttpClientContext context = HttpClientContext.create();
 
-        Exchange(DtrApi api, HttpGet request, BodyParser<T> parser, long start) {
+        Exchange(DtrApi api, HttpGet request, BodyParser<T> parser, long start, IntPredicate answered) {
             this.api = api;
             this.request = request;
             this.parser = parser;
             this.start = start;
+            this.answered = answered;
         }
 
         ApiResult<T> run() throws IOException {
@@ -173,7 +185,7 @@ public final class DtrClient implements Closeable {
 
         private ApiResult<T> interpret(ClassicHttpResponse response) throws IOException {
             HttpEntity entity = response.getEntity();
-            if (statusCode < 200 || statusCode > 299) {
+            if (!answered.test(statusCode)) {
                 String message = DtrErrors.message(entity, MAX_ERROR_BODY_BYTES, () -> abort(entity));
                 FailureReason reason = switch (statusCode) {
                     case 401 -> FailureReason.UNAUTHORIZED;
@@ -226,6 +238,10 @@ public final class DtrClient implements Closeable {
         } catch (IOException e) {
             // the connection is gone either way
         }
+    }
+
+    public static boolean isSuccess(int status) {
+        return status >= 200 && status <= 299;
     }
 
     private static String statusLine(ClassicHttpResponse response) {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dtrexporter.dtr.model.ClusterStatus;
 import io.dtrexporter.dtr.model.JobList;
+import io.dtrexporter.dtr.model.Ping;
+import io.dtrexporter.dtr.model.WorkerList;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +26,22 @@ import java.util.List;
 public final class ResponseParsers {
     private static final ObjectReader CLUSTER_STATUS = mapper(true).readerFor(ClusterStatus.class);
     private static final ObjectReader JOBS = mapper(false).readerFor(JobList.class);
+    private static final ObjectReader PING = mapper(false).readerFor(Ping.class);
+    private static final ObjectReader WORKERS = mapper(false).readerFor(WorkerList.class);
 
     private ResponseParsers() {
     }
 
     public static ClusterStatus clusterStatus(InputStream body) throws IOException {
         return read(CLUSTER_STATUS, body, ClusterStatus.class);
+    }
+
+    public static Ping ping(InputStream body) throws IOException {
+        return read(PING, body, Ping.class);
+    }
+
+    public static WorkerList workers(InputStream body) throws IOException {
+        return read(WORKERS, body, WorkerList.class);
     }
 
     public static JobList jobs(InputStream body) throws IOException {

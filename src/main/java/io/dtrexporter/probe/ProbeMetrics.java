@@ -37,6 +37,10 @@ public final class ProbeMetrics {
                 .addTo(out);
         result.clusterStatus().body().ifPresent(status -> ClusterStatusMetrics.addTo(status, out));
         result.jobs().flatMap(ApiResult::body).ifPresent(jobs -> JobMetrics.addTo(jobs, out));
+        result.ping().flatMap(ApiResult::body).ifPresent(ping -> Family.gauge("dtr_ping_healthy",
+                "1 when /_ping of the replica that answered says Healthy")
+                .add(ping.healthy() == null ? null : ping.healthy() ? 1.0 : 0.0).addTo(out));
+        result.workers().flatMap(ApiResult::body).ifPresent(workers -> WorkerMetrics.addTo(workers, out));
         return new MetricSnapshots(out);
     }
 

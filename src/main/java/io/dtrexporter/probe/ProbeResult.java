@@ -3,6 +3,8 @@ package io.dtrexporter.probe;
 import io.dtrexporter.dtr.ApiResult;
 import io.dtrexporter.dtr.model.ClusterStatus;
 import io.dtrexporter.dtr.model.JobList;
+import io.dtrexporter.dtr.model.Ping;
+import io.dtrexporter.dtr.model.WorkerList;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +15,16 @@ import java.util.Optional;
  *
  * @param jobs    absent when the module's job_count is 0
  * @param timeout the deadline the probe had
+ * @param ping    absent when the module's ping is off; likewise workers
  */
 public record ProbeResult(ApiResult<ClusterStatus> clusterStatus, Optional<ApiResult<JobList>> jobs, Duration duration,
-                          Duration timeout) {
+                          Duration timeout, Optional<ApiResult<Ping>> ping, Optional<ApiResult<WorkerList>> workers) {
+
+    /** Without the optional calls. */
+    public ProbeResult(ApiResult<ClusterStatus> clusterStatus, Optional<ApiResult<JobList>> jobs, Duration duration,
+                       Duration timeout) {
+        this(clusterStatus, jobs, duration, timeout, Optional.empty(), Optional.empty());
+    }
 
     /** The DTR is up when every call made succeeded. */
     public boolean up() {
@@ -23,9 +32,11 @@ public record ProbeResult(ApiResult<ClusterStatus> clusterStatus, Optional<ApiRe
     }
 
     public List<ApiResult<?>> calls() {
-        List<ApiResult<?>> calls = new ArrayList<>(2);
+        List<ApiResult<?>> calls = new ArrayList<>(4);
         calls.add(clusterStatus);
         jobs.ifPresent(calls::add);
+        ping.ifPresent(calls::add);
+        workers.ifPresent(calls::add);
         return calls;
     }
 }

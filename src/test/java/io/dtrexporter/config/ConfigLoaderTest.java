@@ -228,7 +228,7 @@ class ConfigLoaderTest {
     void unknownModuleKeyIsRejectedNamingItsPath() throws IOException {
         assertRejected(fixture("invalid-unknown-module-key.yml"),
                 "modules.prod.retries: unknown key (known keys here: allow_plain_http, allowed_targets, basic_auth,"
-                        + " job_count, timeout, tls_config)");
+                        + " job_count, ping, timeout, tls_config, workers)");
     }
 
     @Test

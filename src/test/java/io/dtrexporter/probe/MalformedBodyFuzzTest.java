@@ -139,14 +139,16 @@ class MalformedBodyFuzzTest {
     void everyMutatedBodyEndsAsAParseFailureOrValidMetrics() {
         Map<Fixtures, String> baseline = new EnumMap<>(Fixtures.class);
         for (Fixtures base : Fixtures.values()) {
-            if (base != Fixtures.CLUSTER_STATUS_EMPTY_OBJECT) {
+            // the bases mutated here: cluster_status and jobs bodies (the fixtures of /_ping and workers are not)
+            if (base != Fixtures.CLUSTER_STATUS_EMPTY_OBJECT
+                    && (CLUSTER_STATUS_BASES.contains(base) || JOBS_BASES.contains(base))) {
                 Outcome outcome = outcome(unmutated(base));
                 assertTrue(outcome.problems.isEmpty(), base + ": " + outcome.problems);
                 baseline.put(base, outcome.text);
             }
         }
         // a body that fails to parse always gives the same metrics: checked once per API, not per body
-        for (DtrApi api : DtrApi.values()) {
+        for (DtrApi api : List.of(DtrApi.CLUSTER_STATUS, DtrApi.JOBS)) { // the calls whose bodies are mutated
             assertEquals(List.of(), downPathProblems(api));
         }
 

@@ -28,6 +28,8 @@ public final class SimulatedDtr implements AutoCloseable {
     public static final String PASSWORD = "s3cret-Pa55word";
     public static final String CLUSTER_STATUS = "/api/v0/meta/cluster_status";
     public static final String JOBS = "/api/v0/jobs";
+    public static final String PING = "/_ping";
+    public static final String WORKERS = "/api/v0/workers";
     public static final String REPLICA_ID = "91b72265b1f5";
     public static final String NOT_AUTHENTICATED =
             "{\"errors\":[{\"code\":\"NOT_AUTHENTICATED\",\"message\":\"The client is not authenticated.\"}]}";
@@ -40,6 +42,19 @@ public final class SimulatedDtr implements AutoCloseable {
 
     private SimulatedDtr(ClientAndServer server) {
         this.server = server;
+        answerOptionalCalls();
+    }
+
+    /**
+     * /_ping and /api/v0/workers answer as a healthy DTR's do unless a test says otherwise (its own
+     * answers take precedence), so that tests of the main calls need not repeat them.
+     */
+    private void answerOptionalCalls() {
+        server.when(request().withMethod("GET").withPath(prefix + PING), Times.unlimited(), TimeToLive.unlimited(), -10)
+                .respond(json(200, Fixtures.PING.bytes()));
+        server.when(request().withMethod("GET").withPath(prefix + WORKERS), Times.unlimited(), TimeToLive.unlimited(),
+                -10)
+                .respond(json(200, Fixtures.WORKERS.bytes()));
     }
 
     public static SimulatedDtr start() {
@@ -76,6 +91,7 @@ public final class SimulatedDtr implements AutoCloseable {
     /** Serves the API under a path prefix, as behind a path-routing proxy. */
     public SimulatedDtr withPrefix(String prefix) {
         this.prefix = prefix;
+        answerOptionalCalls();
         return this;
     }
 
@@ -145,6 +161,7 @@ public final class SimulatedDtr implements AutoCloseable {
         server.reset();
         prefix = "";
         password = PASSWORD;
+        answerOptionalCalls();
     }
 
     @Override

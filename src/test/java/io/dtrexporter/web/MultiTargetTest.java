@@ -80,8 +80,9 @@ class MultiTargetTest {
         HttpRequest wrongForSick = request().withHeader("Authorization", SimulatedDtr.basic(SimulatedDtr.USER, SimulatedDtr.PASSWORD));
         assertEquals(0, healthy.received(wrongForHealthy).length);
         assertEquals(0, sick.received(wrongForSick).length);
-        assertEquals(80, healthy.received().length);
-        assertEquals(80, sick.received().length);
+        // four calls a probe: cluster_status, jobs, /_ping, workers
+        assertEquals(160, healthy.received().length);
+        assertEquals(160, sick.received().length);
     }
 
     @Test

@@ -55,7 +55,8 @@ class ProbeHistoryTest {
             assertEquals(1, warnings.records().size());
             LogRecord line = warnings.records().get(0);
             assertTrue(line.getMessage().matches("probe failed module=open target=http://127.0.0.1:1 "
-                    + "api=cluster_status,jobs reason=connection,connection log=/logs\\?id=\\d+"), line.getMessage());
+                    + "api=cluster_status,jobs,ping,workers reason=connection,connection,connection,connection"
+                    + " log=/logs\\?id=\\d+"), line.getMessage());
         }
         assertEquals(200, failed.statusCode());
         for (int i = 0; i < 5; i++) { // a flood of successes...

@@ -53,8 +53,9 @@ class ReloadTest {
         String stable = module("stable", "password: " + SimulatedDtr.PASSWORD);
         try (ExporterHarness exporter = ExporterHarness.start(dir, "modules:\n" + stable, "--web.enable-lifecycle")) {
             assertEquals(1, exporter.probe(dtr.httpTarget(), "stable").get("dtr_up"));
-            // the two calls of a probe run in parallel, on two kept-alive connections
-            assertEquals(2, own(exporter).get("dtr_exporter_pool_available_connections", "module", "stable"));
+            // the calls of a probe run in parallel, on kept-alive connections
+            double kept = own(exporter).get("dtr_exporter_pool_available_connections", "module", "stable");
+            assertTrue(kept >= 1, "kept-alive connections: " + kept);
 
             Files.writeString(dir.resolve("exporter.yml"), "modules:\n" + stable
                     + module("added", "password: " + SimulatedDtr.PASSWORD));
@@ -62,8 +63,8 @@ class ReloadTest {
             assertEquals(200, reloaded.statusCode(), reloaded.body());
             assertEquals(1, exporter.probe(dtr.httpTarget(), "added").get("dtr_up"));
             // the unchanged module kept its pool, with its kept-alive connections; the new one has its own
-            assertEquals(2, own(exporter).get("dtr_exporter_pool_available_connections", "module", "stable"));
-            assertEquals(2, own(exporter).get("dtr_exporter_pool_available_connections", "module", "added"));
+            assertEquals(kept, own(exporter).get("dtr_exporter_pool_available_connections", "module", "stable"));
+            assertTrue(own(exporter).get("dtr_exporter_pool_available_connections", "module", "added") >= 1);
             assertEquals(1, own(exporter).get("dtr_exporter_config_last_reload_successful"));
 
             Files.writeString(dir.resolve("exporter.yml"), "modules:\n  broken:\n    timeout: ten\n");
