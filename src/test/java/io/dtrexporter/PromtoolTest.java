@@ -49,6 +49,15 @@ class PromtoolTest {
     }
 
     @Test
+    void theAlertingRulesAreValidAndTheirUnitTestsPass() throws Exception {
+        Result check = run(null, "promtool", "check", "rules", "prometheus-rules.yml");
+        assertEquals(0, check.exitCode(), check.output());
+        // every alert firing where it should and quiet where it should (src/test/prometheus/rules-test.yml)
+        Result test = run(null, "promtool", "test", "rules", "src/test/prometheus/rules-test.yml");
+        assertEquals(0, test.exitCode(), test.output());
+    }
+
+    @Test
     void aProbesOutputHasNoLintProblemsButTheCompatibleNames() throws Exception {
         String metrics;
         try (ExporterHarness exporter = ExporterHarness.start(dir, "modules: {}\n", "--demo")) {
@@ -71,7 +80,7 @@ class PromtoolTest {
         }
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("promtool did not finish");
         }
