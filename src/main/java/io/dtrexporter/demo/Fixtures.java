@@ -15,6 +15,7 @@ public enum Fixtures {
     CLUSTER_STATUS_MULTI_SHARD("cluster_status-multi-shard.json"),
     CLUSTER_STATUS_ODD_SERVER_NAME("cluster_status-odd-server-name.json"),
     CLUSTER_STATUS_BAD_TIMESTAMP("cluster_status-bad-timestamp.json"),
+    CLUSTER_STATUS_GC_RUNNING("cluster_status-gc-running.json"),
     CLUSTER_STATUS_EMPTY_OBJECT("cluster_status-empty-object.json"),
     JOBS("jobs.json"),
     JOBS_NULL("jobs-empty.json"),

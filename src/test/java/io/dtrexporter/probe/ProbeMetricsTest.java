@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ class ProbeMetricsTest {
     @ParameterizedTest
     @EnumSource(value = Fixtures.class, names = {"CLUSTER_STATUS_HEALTHY", "CLUSTER_STATUS_UNHEALTHY_REPLICA",
         "CLUSTER_STATUS_STATS_TIMEOUT", "CLUSTER_STATUS_MULTI_SHARD", "CLUSTER_STATUS_ODD_SERVER_NAME",
-        "CLUSTER_STATUS_BAD_TIMESTAMP"})
+        "CLUSTER_STATUS_BAD_TIMESTAMP", "CLUSTER_STATUS_GC_RUNNING"})
     void everyClusterStatusMetricEqualsTheFieldItIsNamedFor(Fixtures fixture) throws IOException {
         JsonNode body = JSON.readTree(fixture.bytes());
         Exposition metrics = render(clusterStatus(fixture), Optional.empty());
@@ -134,7 +135,7 @@ class ProbeMetricsTest {
     @ParameterizedTest
     @EnumSource(value = Fixtures.class, names = {"CLUSTER_STATUS_HEALTHY", "CLUSTER_STATUS_UNHEALTHY_REPLICA",
         "CLUSTER_STATUS_STATS_TIMEOUT", "CLUSTER_STATUS_MULTI_SHARD", "CLUSTER_STATUS_ODD_SERVER_NAME",
-        "CLUSTER_STATUS_BAD_TIMESTAMP"})
+        "CLUSTER_STATUS_BAD_TIMESTAMP", "CLUSTER_STATUS_GC_RUNNING"})
     void everyReplicaTableAndIssueGetsItsOwnSeries(Fixtures fixture) throws IOException {
         JsonNode body = JSON.readTree(fixture.bytes());
         Exposition metrics = render(clusterStatus(fixture), Optional.empty());
@@ -173,6 +174,34 @@ class ProbeMetricsTest {
             }
         }
         assertEquals(4 * tables.size(), metrics.series("dtr_table_status").size());
+    }
+
+    @Test
+    void aRunningGarbageCollectionShowsInTheLockTheReadOnlyReplicaAndTheCriticalIssue() throws IOException {
+        Exposition metrics = render(clusterStatus(Fixtures.CLUSTER_STATUS_GC_RUNNING), Optional.empty());
+        JsonNode body = JSON.readTree(Fixtures.CLUSTER_STATUS_GC_RUNNING.bytes());
+        assertEquals(1, metrics.get("dtr_gc_lock_held"));
+        assertEquals(1, metrics.series("dtr_replica_readonly").values().stream().filter(v -> v == 1).count());
+        body.path("replica_readonly").fields().forEachRemaining(e -> {
+            if (e.getValue().asBoolean()) {
+                assertEquals(1, metrics.get("dtr_replica_readonly", "replica", e.getKey()));
+            }
+        });
+        assertEquals(1, metrics.get("dtr_rethinkdb_issues", "type", "memory_error", "critical", "true"));
+        assertEquals(1, metrics.get("dtr_rethinkdb_issues", "type", "outdated_index", "critical", "false"));
+    }
+
+    @Test
+    void theEarliestCertificateExpiryOfTheCallsIsExported() throws IOException {
+        Instant soon = Instant.parse("2026-12-01T00:00:00Z");
+        ProbeResult result = new ProbeResult(
+                ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(4), clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY))
+                        .withCertificateNotAfter(Optional.of(soon.plusSeconds(86400))),
+                Optional.of(ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(4), jobs(Fixtures.JOBS))
+                        .withCertificateNotAfter(Optional.of(soon))),
+                Duration.ofMillis(5), Duration.ofSeconds(10));
+        Exposition metrics = Exposition.parse(write(result));
+        assertEquals(soon.getEpochSecond(), metrics.get("dtr_tls_cert_not_after_timestamp_seconds"));
     }
 
     @Test
