@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.logging.Level;
 
@@ -63,6 +64,9 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             new Flag("timeout", "duration", "10s", "TIMEOUT: timeout of module default."),
             new Flag("verbose", null, "false", "VERBOSE: the same as --log.level=debug."),
             new Flag("job-count", "n", "100", "JOB_COUNT: job_count of module default."));
+
+    private static final Map<String, String> LEGACY_DEFAULTS = LEGACY_FLAGS.stream()
+            .collect(Collectors.toMap(Flag::name, Flag::defaultValue));
 
     static Flags parse(String... args) {
         return parse(System.getenv(), args);
@@ -125,14 +129,14 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                 ListenAddress.parse(values.get("web.listen-address")),
                 Optional.of(values.get("web.config.file")).filter(path -> !path.isEmpty()).map(Path::of),
                 bool(values, "web.enable-lifecycle"),
-                positive(values, "probe.max-concurrent"),
+                wholeNumber(values, "probe.max-concurrent", 1, 10_000),
                 seconds(values, "timeout-offset"),
-                positive(values, "history.limit"),
+                wholeNumber(values, "history.limit", 1, 10_000),
                 bool(values, "demo"),
                 level(values.get("log.level")),
                 json(values.get("log.format")),
                 given.contains("config.file"),
-                legacy(values),
+                legacy(values, given),
                 bool(values, "help"),
                 bool(values, "version"));
     }
@@ -179,16 +183,16 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
         throw new UsageException("--" + name + "=" + values.get(name) + ": expected a number of seconds, 0 or more");
     }
 
-    private static int positive(Map<String, String> values, String name) {
-        try {
-            int value = Integer.parseInt(values.get(name));
-            if (value >= 1 && value <= 10_000) {
+    /** Plain ASCII digits only: Integer.parseInt would also take "+5" and other scripts' digits. */
+    private static int wholeNumber(Map<String, String> values, String name, int min, int max) {
+        String text = values.get(name);
+        if (text.matches("[0-9]{1,9}")) {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
                 return value;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new UsageException("--" + name + "=" + values.get(name) + ": expected a whole number from 1 to 10000");
+        throw new UsageException("--" + name + "=" + text + ": expected a whole number from " + min + " to " + max);
     }
 
     private static boolean bool(Map<String, String> values, String name) {
@@ -199,30 +203,32 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
         };
     }
 
-    private static Optional<LegacyTarget> legacy(Map<String, String> values) {
+    private static Optional<LegacyTarget> legacy(Map<String, String> values, Set<String> given) {
         String connection = values.get("connection-string");
         if (connection.isEmpty()) {
+            // a wrong flag is never silently ignored; the environment's TIMEOUT or PORT may well be meant
+            // for another program, and matters only with a connection string
+            Map<String, String> onlyGiven = new LinkedHashMap<>(values);
+            LEGACY_DEFAULTS.forEach((name, fallback) -> {
+                if (!given.contains(name)) {
+                    onlyGiven.put(name, fallback);
+                }
+            });
+            bool(onlyGiven, "enable-tls");
+            duration(onlyGiven, "timeout");
+            wholeNumber(onlyGiven, "job-count", 0, 65536);
             return Optional.empty();
         }
+        boolean enableTls = bool(values, "enable-tls");
+        Duration timeout = duration(values, "timeout");
+        int jobCount = wholeNumber(values, "job-count", 0, 65536);
         return Optional.of(new LegacyTarget(connection, optional(values, "dtr-ca"), optional(values, "dtr-cert"),
                 optional(values, "dtr-key"), optional(values, "dtr-username"), optional(values, "dtr-password"),
-                bool(values, "enable-tls"), duration(values, "timeout"), positiveOrZero(values, "job-count")));
+                enableTls, timeout, jobCount));
     }
 
     private static Optional<String> optional(Map<String, String> values, String name) {
         return Optional.of(values.get(name)).filter(value -> !value.isEmpty());
-    }
-
-    private static int positiveOrZero(Map<String, String> values, String name) {
-        try {
-            int value = Integer.parseInt(values.get(name));
-            if (value >= 0 && value <= 65536) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--" + name + "=" + values.get(name) + ": expected a whole number from 0 to 65536");
     }
 
     private static boolean json(String format) {

@@ -113,6 +113,15 @@ class LegacyFlagsTest {
     }
 
     @Test
+    void anotherProgramsTimeoutInTheEnvironmentMattersOnlyWithAConnectionString() {
+        Flags flags = Flags.parse(Map.of("TIMEOUT", "30", "JOB_COUNT", "lots"));
+        assertTrue(flags.legacy().isEmpty());
+        UsageException e = assertThrows(UsageException.class,
+                () -> Flags.parse(Map.of("TIMEOUT", "30"), "--connection-string=https://dtr.corp"));
+        assertTrue(e.getMessage().startsWith("--timeout=30: "), e.getMessage());
+    }
+
+    @Test
     void portAndVerboseMapToTheNewFlags() {
         Flags flags = Flags.parse(Map.of("PORT", "19999", "VERBOSE", "true"), "--connection-string=https://dtr.corp");
         assertEquals(19999, flags.listenAddress().getPort());

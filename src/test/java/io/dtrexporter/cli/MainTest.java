@@ -77,6 +77,13 @@ class MainTest {
             --log.level=loud              | --log.level=loud: expected debug, info, warn or error
             --demo=maybe                  | --demo=maybe: expected true or false
             --config.file                 | flag --config.file needs a value
+            --probe.max-concurrent=0      | --probe.max-concurrent=0: expected a whole number from 1 to 10000
+            --probe.max-concurrent=+5     | --probe.max-concurrent=+5: expected a whole number from 1 to 10000
+            --history.limit=many          | --history.limit=many: expected a whole number from 1 to 10000
+            --job-count=-1                | --job-count=-1: expected a whole number from 0 to 65536
+            --log.format=xml              | --log.format=xml: expected logfmt or json
+            --config.auto-reload-interval=soon | --config.auto-reload-interval=soon: expected a duration such as 30s or 1m
+            --timeout-offset=-1           | --timeout-offset=-1: expected a number of seconds, 0 or more
             """)
     void wrongFlagExitsOneWithOneLineNamingIt(String flag, String problem) {
         Exit exit = run("--config.file=" + writeConfig(VALID_CONFIG), flag);
