@@ -2,7 +2,7 @@ package io.dtrexporter.probe;
 
 import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.config.ExporterConfig;
-import io.dtrexporter.config.FileFingerprint;
+import io.dtrexporter.config.FileWatch;
 import io.dtrexporter.config.ModuleConfig;
 import io.dtrexporter.dtr.DtrClient;
 import java.time.Duration;
@@ -30,12 +30,9 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
     private final ScheduledExecutorService deadlines;
     private final ScheduledExecutorService housekeeping;
     private final ReloadListener listener;
-    private final AtomicReference<Loaded> current;
+    private final AtomicReference<ProbeModules> current;
     /** Replaced pools waiting for their last probes; closed at once if the exporter stops first. */
     private final Set<DtrClient> retiring = ConcurrentHashMap.newKeySet();
-
-    private record Loaded(ProbeModules modules, String fingerprint) {
-    }
 
     /** Told of every reload's outcome (the exporter's own metrics). */
     public interface ReloadListener {
@@ -53,14 +50,13 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
         this.housekeeping = housekeeping;
         this.listener = listener;
         ExporterConfig config = loader.get();
-        this.current = new AtomicReference<>(
-                new Loaded(ProbeModules.start(config, userAgent, deadlines), FileFingerprint.of(config.files())));
+        this.current = new AtomicReference<>(ProbeModules.start(config, userAgent, deadlines));
         listener.reloaded(true);
     }
 
     @Override
     public ProbeModules get() {
-        return current.get().modules();
+        return current.get();
     }
 
     /** Reads the config again; returns why it was refused, or empty when it is in use now. */
@@ -73,10 +69,10 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
             LOG.severe(() -> "config not reloaded, the running one stays: " + e.getMessage());
             return Optional.of(e.getMessage());
         }
-        Loaded old = current.get();
-        ProbeModules next = old.modules().next(config, userAgent, deadlines);
-        current.set(new Loaded(next, FileFingerprint.of(config.files())));
-        retire(old.modules().retiredBy(next), old.modules());
+        ProbeModules old = current.get();
+        ProbeModules next = old.next(config, userAgent, deadlines);
+        current.set(next);
+        retire(old.retiredBy(next), old);
         listener.reloaded(true);
         LOG.info(() -> "config reloaded modules=" + String.join(",", config.modules().keySet()));
         return Optional.empty();
@@ -84,16 +80,7 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
 
     /** Reloads whenever the config file or a file it names changes content. */
     public void watch(Duration interval) {
-        housekeeping.scheduleWithFixedDelay(() -> {
-            Loaded loaded = current.get();
-            String now = FileFingerprint.of(loaded.modules().config().files());
-            if (!now.equals(loaded.fingerprint())) {
-                if (reload().isPresent()) {
-                    // do not retry the same broken content every interval
-                    current.compareAndSet(loaded, new Loaded(loaded.modules(), now));
-                }
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        FileWatch.every(housekeeping, interval, () -> current.get().config().files(), this::reload);
     }
 
     private void retire(List<DtrClient> clients, ProbeModules old) {
@@ -115,7 +102,7 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
 
     @Override
     public void close() {
-        current.get().modules().close();
+        current.get().close();
         List.copyOf(retiring).forEach(this::closeRetired);
     }
 }

@@ -1,7 +1,7 @@
 package io.dtrexporter.web;
 
 import io.dtrexporter.config.ConfigException;
-import io.dtrexporter.config.FileFingerprint;
+import io.dtrexporter.config.FileWatch;
 import io.dtrexporter.config.KeyMaterial;
 import io.dtrexporter.config.Secret;
 import io.dtrexporter.config.WebConfig;
@@ -13,11 +13,11 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManager;
@@ -38,8 +38,7 @@ public final class WebSecurity {
     private final AtomicReference<Live> live;
 
     /** A loaded web config with the managers built from it. */
-    private record Live(WebConfig config, String fingerprint, X509ExtendedKeyManager keys,
-                        X509ExtendedTrustManager clientCas) {
+    private record Live(WebConfig config, X509ExtendedKeyManager keys, X509ExtendedTrustManager clientCas) {
     }
 
     private WebSecurity(Live live) {
@@ -47,7 +46,7 @@ public final class WebSecurity {
     }
 
     public static WebSecurity none() {
-        return new WebSecurity(new Live(WebConfig.NONE, "", null, null));
+        return new WebSecurity(new Live(WebConfig.NONE, null, null));
     }
 
     /** @throws ConfigException when the file is invalid */
@@ -83,20 +82,16 @@ public final class WebSecurity {
         if (config().source().toString().isEmpty()) {
             return;
         }
-        scheduler.scheduleWithFixedDelay(this::reloadIfChanged, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        FileWatch.every(scheduler, Duration.ofMillis(periodMillis), () -> config().files(), this::reload);
     }
 
-    void reloadIfChanged() {
+    private void reload() {
         Live current = live.get();
-        if (FileFingerprint.of(current.config().files()).equals(current.fingerprint())) {
-            return;
-        }
         try {
             Live next = build(WebConfigLoader.load(current.config().source()));
             if (!listenerShape(next.config()).equals(listenerShape(current.config()))) {
                 // taking half of it (new client CAs under the old client_auth_type, no certificate for a
                 // TLS listener) would weaken or break the listener: none of it is taken until a restart
-                live.set(new Live(current.config(), next.fingerprint(), current.keys(), current.clientCas()));
                 LOG.severe("web config not reloaded: it changes whether TLS is on, client_auth_type or the TLS"
                         + " versions, which take effect at a restart only; the running one stays");
                 return;
@@ -105,11 +100,7 @@ public final class WebSecurity {
             LOG.info(() -> "web config reloaded file=" + current.config().source());
         } catch (ConfigException e) {
             // keep serving with what works; say why the edit was not taken
-            live.set(new Live(current.config(), FileFingerprint.of(current.config().files()), current.keys(),
-                    current.clientCas()));
             LOG.severe(() -> "web config not reloaded, the running one stays: " + e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.severe(() -> "web config not reloaded, the running one stays: " + e);
         }
     }
 
@@ -119,16 +110,15 @@ public final class WebSecurity {
     }
 
     private static Live build(WebConfig config) {
-        String fingerprint = FileFingerprint.of(config.files());
         if (config.tls().isEmpty()) {
-            return new Live(config, fingerprint, null, null);
+            return new Live(config, null, null);
         }
         WebConfig.TlsServer tls = config.tls().get();
         try {
             X509ExtendedKeyManager keys = KeyMaterial.keyManager(tls.key().value(), tls.chain());
             X509ExtendedTrustManager clientCas = tls.clientCas().isEmpty() ? null
                     : KeyMaterial.trustManager(tls.clientCas());
-            return new Live(config, fingerprint, keys, clientCas);
+            return new Live(config, keys, clientCas);
         } catch (GeneralSecurityException e) {
             throw new ConfigException("web config file " + config.source() + ": tls_server_config: cannot use"
                     + " the certificate and key: " + e.getMessage());
