@@ -71,6 +71,10 @@ public final class ResponseParsers {
                 // Jackson would close the body when it stops, and closing drains the rest of it: a 64 MiB
                 // cut would read the whole endless body. DtrClient decides how the body ends.
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+                // Records are built through their constructors, and for those Jackson copies every key it
+                // does not know into a buffer until the object ends (all of table_config, every job's
+                // parameters), then drops it. Each model record says @JsonIgnoreProperties(ignoreUnknown):
+                // such keys are skipped instead. This is the fallback for a record that forgets.
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // "{...}<html>" is a broken answer, not a cluster status
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
