@@ -3,10 +3,13 @@ package io.dtrexporter.probe;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Collects the samples of one metric family. A null value (a figure the DTR did not report) adds no
@@ -15,6 +18,12 @@ import java.util.Map;
  */
 final class Family {
     private enum Type { GAUGE, COUNTER }
+
+    /**
+     * Metadata by metric name, made once: client_java checks the name each time it makes one. The
+     * names and help texts are this code's constants, so the map holds a few dozen entries.
+     */
+    private static final Map<String, MetricMetadata> METADATA = new ConcurrentHashMap<>();
 
     private final Type type;
     private final String name;
@@ -93,16 +102,17 @@ final class Family {
         if (samples.isEmpty()) {
             return;
         }
+        // the constructors the builders call, without a builder per sample; no exemplar, no timestamps
+        MetricMetadata metadata = METADATA.computeIfAbsent(name, key -> new MetricMetadata(name, help));
         if (type == Type.GAUGE) {
-            GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
-            samples.forEach((labels, value) -> builder.dataPoint(
-                    GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build()));
-            out.add(builder.build());
+            List<GaugeSnapshot.GaugeDataPointSnapshot> points = new ArrayList<>(samples.size());
+            samples.forEach((labels, value) -> points.add(new GaugeSnapshot.GaugeDataPointSnapshot(value, labels, null)));
+            out.add(new GaugeSnapshot(metadata, points));
         } else {
-            CounterSnapshot.Builder builder = CounterSnapshot.builder().name(name).help(help);
-            samples.forEach((labels, value) -> builder.dataPoint(
-                    CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build()));
-            out.add(builder.build());
+            List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>(samples.size());
+            samples.forEach((labels, value) -> points.add(
+                    new CounterSnapshot.CounterDataPointSnapshot(value, labels, null, 0L)));
+            out.add(new CounterSnapshot(metadata, points));
         }
     }
 }

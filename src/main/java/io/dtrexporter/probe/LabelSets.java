@@ -3,7 +3,6 @@ package io.dtrexporter.probe;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,21 +14,59 @@ import java.util.Map;
  * One instance per probe: label values come from the DTR, so a longer-lived cache would grow.
  */
 final class LabelSets {
-    private final Map<List<String>, Labels> made = new HashMap<>();
+    private final Map<Key, Labels> made = new HashMap<>();
 
-    /** @param namesAndValues label names and values, alternating, none null */
+    /** @param namesAndValues label names and values, alternating, none null; not kept */
     Labels of(String... namesAndValues) {
-        if (namesAndValues.length == 0) {
+        return of(namesAndValues, namesAndValues.length);
+    }
+
+    /** The set of the first {@code length} entries of {@code namesAndValues}. */
+    private Labels of(String[] namesAndValues, int length) {
+        if (length == 0) {
             return Labels.EMPTY;
         }
-        List<String> key = List.of(namesAndValues);
+        Key key = new Key(namesAndValues, length);
         Labels labels = made.get(key);
         if (labels == null) {
-            int last = namesAndValues.length - 2;
-            labels = last == 0 ? Labels.of(namesAndValues)
-                    : of(Arrays.copyOf(namesAndValues, last)).merge(of(namesAndValues[last], namesAndValues[last + 1]));
-            made.put(key, labels);
+            int last = length - 2;
+            labels = last == 0 ? Labels.of(namesAndValues[0], namesAndValues[1])
+                    : of(namesAndValues, last).merge(of(new String[] {namesAndValues[last], namesAndValues[last + 1]}, 2));
+            made.put(key.copy(), labels);
         }
         return labels;
+    }
+
+    /** A prefix of a names-and-values array, compared by content without copying it for a lookup. */
+    private static final class Key {
+        private final String[] namesAndValues;
+        private final int length;
+        private final int hash;
+
+        Key(String[] namesAndValues, int length) {
+            this.namesAndValues = namesAndValues;
+            this.length = length;
+            int h = length;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + namesAndValues[i].hashCode();
+            }
+            this.hash = h;
+        }
+
+        /** A key that owns its array: the caller's may be reused for the next set. */
+        Key copy() {
+            return new Key(Arrays.copyOf(namesAndValues, length), length);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.length == length
+                    && Arrays.equals(namesAndValues, 0, length, key.namesAndValues, 0, length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 }
