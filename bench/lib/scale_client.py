@@ -95,6 +95,7 @@ summary = {
     "max_lateness_ms": max((r[2] for r in results), default=0) * 1000,
     "over_10s": sum(1 for r in results if r[3] > 10),  # Prometheus' default scrape_timeout
     "failure_reasons": dict(reasons),
+    "statuses": dict(collections.Counter(str(r[4]) for r in results if r[4] != 200)),
     "load_end_s": round(load_end, 1),
     "connections": samples,
     "connections_max_under_load": max((c for t, c in samples if t <= load_end), default=0),
