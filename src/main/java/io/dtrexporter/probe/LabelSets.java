@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class LabelSets {
     private final Map<Key, Labels> made = new HashMap<>();
+    /** Reused for every lookup (a probe maps on one thread): a probe looks up a set per sample. */
+    private final Key lookup = new Key();
 
     /** @param namesAndValues label names and values, alternating, none null; not kept */
     Labels of(String... namesAndValues) {
@@ -26,24 +28,26 @@ final class LabelSets {
         if (length == 0) {
             return Labels.EMPTY;
         }
-        Key key = new Key(namesAndValues, length);
-        Labels labels = made.get(key);
+        Labels labels = made.get(lookup.of(namesAndValues, length));
         if (labels == null) {
             int last = length - 2;
             labels = last == 0 ? Labels.of(namesAndValues[0], namesAndValues[1])
                     : of(namesAndValues, last).merge(of(new String[] {namesAndValues[last], namesAndValues[last + 1]}, 2));
-            made.put(key.copy(), labels);
+            made.put(new Key().of(Arrays.copyOf(namesAndValues, length), length), labels);
         }
         return labels;
     }
 
-    /** A prefix of a names-and-values array, compared by content without copying it for a lookup. */
+    /**
+     * A prefix of a names-and-values array, compared by content. The lookup key points at the
+     * caller's array; a stored key owns a copy, since the caller may reuse its array.
+     */
     private static final class Key {
-        private final String[] namesAndValues;
-        private final int length;
-        private final int hash;
+        private String[] namesAndValues;
+        private int length;
+        private int hash;
 
-        Key(String[] namesAndValues, int length) {
+        Key of(String[] namesAndValues, int length) {
             this.namesAndValues = namesAndValues;
             this.length = length;
             int h = length;
@@ -51,11 +55,7 @@ final class LabelSets {
                 h = 31 * h + namesAndValues[i].hashCode();
             }
             this.hash = h;
-        }
-
-        /** A key that owns its array: the caller's may be reused for the next set. */
-        Key copy() {
-            return new Key(Arrays.copyOf(namesAndValues, length), length);
+            return this;
         }
 
         @Override
