@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.Deflater;
 import org.xnio.Options;
 import org.xnio.Sequence;
 import org.xnio.SslClientAuthMode;
@@ -33,6 +34,12 @@ public final class ExporterServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExporterServer.class.getName());
     /** Threads beyond the probes' for /metrics, /, refusals and the like while every probe slot is busy. */
     private static final int SPARE_WORKER_THREADS = 16;
+    /**
+     * Prometheus asks for gzip on every scrape. At the default level 6, compressing a 3-replica
+     * answer (109 KB) cost 1.3 ms of CPU, a quarter of the whole probe; level 1 takes 0.4 ms and
+     * sends 12 KB instead of 10.
+     */
+    private static final int GZIP_LEVEL = Deflater.BEST_SPEED;
 
     /** How long a stop waits for running probes; a probe's own deadline usually ends it sooner. */
     private static final long DRAIN_MILLIS = 10_000;
@@ -101,7 +108,7 @@ public final class ExporterServer implements AutoCloseable {
                 .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
                 .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
         HttpHandler root = new BasicAuthHandler(settings.security()::users, new EncodingHandler(
-                new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(), 50))
+                new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(GZIP_LEVEL), 50))
                 .setNext(routes));
         this.draining = new GracefulShutdownHandler(root);
         this.undertow = listener(Undertow.builder(), settings)
