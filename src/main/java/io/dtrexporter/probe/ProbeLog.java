@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What one probe did, for a person: every request (method, URL without credentials, status,
@@ -44,7 +43,9 @@ public record ProbeLog(long id, Instant time, String module, String target, bool
         return String.join("\n", lines) + "\n";
     }
 
-    private static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.3f s", duration.toNanos() / 1e9);
+    /** As "%.3f s" would write it, without a Formatter per probe (the benchmark saw 2 % of its CPU there). */
+    static String seconds(Duration duration) {
+        long millis = Math.round(Math.max(0, duration.toNanos()) / 1e6);
+        return millis / 1000 + "." + Long.toString(1000 + millis % 1000).substring(1) + " s";
     }
 }
