@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -104,6 +105,9 @@ final class Family {
         }
         // the constructors the builders call, without a builder per sample; no exemplar, no timestamps
         MetricMetadata metadata = METADATA.computeIfAbsent(name, key -> new MetricMetadata(name, help));
+        if (!Objects.equals(metadata.getHelp(), help)) { // one name, two help texts: a bug, but not a wrong HELP
+            metadata = new MetricMetadata(name, help);
+        }
         if (type == Type.GAUGE) {
             List<GaugeSnapshot.GaugeDataPointSnapshot> points = new ArrayList<>(samples.size());
             samples.forEach((labels, value) -> points.add(new GaugeSnapshot.GaugeDataPointSnapshot(value, labels, null)));
