@@ -54,9 +54,10 @@ public final class DtrClient implements Closeable {
     private static final int MAX_CONNECTIONS = 256;
     private static final TimeValue IDLE_EVICTION = TimeValue.ofMinutes(2);
     /**
-     * Each pooled connection keeps three buffers of this size for its whole life (8 KiB each by
-     * default). A DTR's request and header lines are a few hundred bytes, and bodies bypass the
-     * buffer in large reads: with hundreds of idle connections the default was ~15 % of the live heap.
+     * Each pooled connection keeps three buffers of this size for its whole life (32 KiB each by
+     * default). A DTR's request and header lines are a few hundred bytes (lines up to 8 KiB still
+     * parse: the line buffer grows), and bodies bypass the buffer in large reads. With 256 idle
+     * connections the default buffers were ~40 % of the live byte arrays.
      */
     private static final int CONNECTION_BUFFER_BYTES = 2048;
 

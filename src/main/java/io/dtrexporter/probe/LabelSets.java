@@ -28,6 +28,9 @@ final class LabelSets {
         if (length == 0) {
             return Labels.EMPTY;
         }
+        if (length % 2 != 0) { // as Labels.of says it; the prefix recursion below would never end
+            throw new IllegalArgumentException("label names and values must alternate; got " + length + " strings");
+        }
         Labels labels = made.get(lookup.of(namesAndValues, length));
         if (labels == null) {
             int last = length - 2;
