@@ -1,5 +1,6 @@
 package io.dtrexporter.dtr;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dtrexporter.dtr.model.ClusterStatus;
 import io.dtrexporter.dtr.model.JobList;
@@ -66,16 +70,26 @@ public final class ResponseParsers {
         return value;
     }
 
+    /**
+     * Every model type ignores keys it does not know, as if each said @JsonIgnoreProperties(ignoreUnknown
+     * = true). FAIL_ON_UNKNOWN_PROPERTIES off is not enough for records: they are built through their
+     * constructors, and for those Jackson copies each unknown key into a buffer until the object ends
+     * (all of table_config, every job's other fields), then drops it. Ignored keys are skipped instead.
+     */
+    private static final class SkipUnknownKeys extends JacksonAnnotationIntrospector {
+        @Override
+        public JsonIgnoreProperties.Value findPropertyIgnoralByName(MapperConfig<?> config, Annotated annotated) {
+            return super.findPropertyIgnoralByName(config, annotated).withIgnoreUnknown();
+        }
+    }
+
     private static JsonMapper mapper(boolean snakeCase) {
         JsonMapper.Builder builder = JsonMapper.builder()
                 // Jackson would close the body when it stops, and closing drains the rest of it: a 64 MiB
                 // cut would read the whole endless body. DtrClient decides how the body ends.
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-                // Records are built through their constructors, and for those Jackson copies every key it
-                // does not know into a buffer until the object ends (all of table_config, every job's
-                // parameters), then drops it. Each model record says @JsonIgnoreProperties(ignoreUnknown):
-                // such keys are skipped instead. This is the fallback for a record that forgets.
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .annotationIntrospector(new SkipUnknownKeys())
                 // "{...}<html>" is a broken answer, not a cluster status
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 // `"stats":[null]` or `"jobs":[null]`: a null is no row, and the mapping must never meet one

@@ -1,6 +1,5 @@
 package io.dtrexporter.dtr.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -15,7 +14,6 @@ import java.util.Map;
  * @param replicaHealth    replica id to "OK" or an error sentence
  * @param replicaTimestamp replica id to an RFC 3339 time, or an error sentence when it could not be read
  */
-@JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 public record ClusterStatus(
         @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL) RethinkSystemTables rethinkSystemTables,
         @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> replicaHealth,

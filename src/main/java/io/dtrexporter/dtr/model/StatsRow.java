@@ -1,13 +1,11 @@
 package io.dtrexporter.dtr.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
  * One row of rethink_system_tables.stats. {@code id[0]} says what it describes: "cluster", "server",
  * "table" or "table_server". A row whose stats timed out has {@code error} and no engines.
  */
-@JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 public record StatsRow(
         List<String> id,
         String server,
@@ -30,7 +28,6 @@ public record StatsRow(
     }
 
     /** Figures of the query engine; each is null when the row does not carry it. */
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
     public record QueryEngine(
             Double clientConnections,
             Double clientsActive,
@@ -42,23 +39,15 @@ public record StatsRow(
             Double writtenDocsTotal) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
-
     public record StorageEngine(Cache cache, Disk disk) {
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 
     public record Cache(Double inUseBytes) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
-
     public record Disk(Double readBytesPerSec, Double readBytesTotal, Double writtenBytesPerSec,
                        Double writtenBytesTotal, SpaceUsage spaceUsage) {
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 
     public record SpaceUsage(Double metadataBytes, Double dataBytes, Double garbageBytes, Double preallocatedBytes) {
     }

@@ -1,23 +1,17 @@
 package io.dtrexporter.dtr.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /** One row of rethink_system_tables.table_status; a table may have several shards. */
-@JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 public record TableStatus(String db, String name, Readiness status, List<Shard> shards) {
 
     public TableStatus {
         shards = shards == null ? List.of() : shards;
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
-
     public record Readiness(Boolean allReplicasReady, Boolean readyForOutdatedReads, Boolean readyForReads,
                             Boolean readyForWrites) {
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 
     public record Shard(List<ShardReplica> replicas) {
         public Shard {
@@ -26,7 +20,6 @@ public record TableStatus(String db, String name, Readiness status, List<Shard> 
     }
 
     /** {@code state} is an open set; only "ready" is ready. */
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
     public record ShardReplica(String server, String state) {
     }
 }

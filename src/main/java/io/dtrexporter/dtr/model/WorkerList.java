@@ -1,19 +1,16 @@
 package io.dtrexporter.dtr.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
 /** {@code GET /api/v0/workers}. */
-@JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
 public record WorkerList(@JsonProperty(required = true) List<Worker> workers) {
     public WorkerList {
         workers = workers == null ? List.of() : workers;
     }
 
     /** A job runner worker; status is "running" or "dead" (open set). */
-    @JsonIgnoreProperties(ignoreUnknown = true) // skipped, not buffered: see ResponseParsers
     public record Worker(String id, String status, Map<String, Double> capacityMap) {
         public Worker {
             capacityMap = capacityMap == null ? Map.of() : capacityMap;
