@@ -2,6 +2,7 @@
 
 Usage: threads_cpu.py snapshot PID OUT.json     (take a snapshot)
        threads_cpu.py diff BEFORE.json AFTER.json SECONDS
+       threads_cpu.py share BEFORE.json AFTER.json GROUP   (GROUP's percentage of the CPU between them)
 Threads tell the phases apart: dtr-call = HTTP client, TLS and JSON parsing; XNIO-1 task =
 mapping to metrics, rendering and writing the answer; VM Thread = the serial collector;
 C1/C2 CompilerThread = the JIT.
@@ -26,6 +27,10 @@ def snapshot(pid):
 
 if sys.argv[1] == "snapshot":
     json.dump(snapshot(sys.argv[2]), open(sys.argv[3], "w"))
+elif sys.argv[1] == "share":
+    before, after = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+    used = {g: after[g] - before.get(g, 0) for g in after}
+    print("%.1f" % (100 * used.get(sys.argv[4], 0) / (sum(used.values()) or 1)))
 else:
     before, after = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
     seconds = float(sys.argv[4])

@@ -1,5 +1,8 @@
 package io.dtrexporter.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.dtrexporter.dtr.ApiResult;
 import io.dtrexporter.dtr.DtrApi;
 import io.dtrexporter.dtr.ResponseParsers;
@@ -49,6 +52,8 @@ public class ProbeCostBenchmark {
     @Param({"io/dtrexporter/fixtures/cluster_status-healthy.json", "../fixtures/cluster_status-7x60.json"})
     public String clusterStatusFixture;
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private byte[] clusterStatusBody;
     private byte[] jobsBody;
     private ProbeResult parsedResult;
@@ -96,6 +101,24 @@ public class ProbeCostBenchmark {
     @Benchmark
     public ClusterStatus parseClusterStatus() throws IOException {
         return ResponseParsers.clusterStatus(new ByteArrayInputStream(clusterStatusBody));
+    }
+
+    /**
+     * The floor under {@link #parseClusterStatus} for any parser built on Jackson's streaming parser:
+     * every token visited and every number decoded, nothing bound. What parsing costs above this is
+     * what a hand-written binding could save at most.
+     */
+    @Benchmark
+    public double tokenizeClusterStatus() throws IOException {
+        double sum = 0;
+        try (JsonParser parser = JSON.createParser(new ByteArrayInputStream(clusterStatusBody))) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token.isNumeric()) {
+                    sum += parser.getDoubleValue();
+                }
+            }
+        }
+        return sum;
     }
 
     @Benchmark
