@@ -25,16 +25,19 @@ def snapshot(pid):
     return groups
 
 
+def used(before_file, after_file):
+    before, after = json.load(open(before_file)), json.load(open(after_file))
+    return {g: after[g] - before.get(g, 0) for g in after}
+
+
 if sys.argv[1] == "snapshot":
     json.dump(snapshot(sys.argv[2]), open(sys.argv[3], "w"))
 elif sys.argv[1] == "share":
-    before, after = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
-    used = {g: after[g] - before.get(g, 0) for g in after}
-    print("%.1f" % (100 * used.get(sys.argv[4], 0) / (sum(used.values()) or 1)))
+    cpu = used(sys.argv[2], sys.argv[3])
+    print("%.1f" % (100 * cpu.get(sys.argv[4], 0) / (sum(cpu.values()) or 1)))
 else:
-    before, after = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
     seconds = float(sys.argv[4])
-    used = {g: after[g] - before.get(g, 0) for g in after}
+    used = used(sys.argv[2], sys.argv[3])
     total = sum(used.values()) or 1
     print("CPU by thread group: %.1f cores busy on average over %.0f s" % (total / seconds, seconds))
     for group, cpu in sorted(used.items(), key=lambda kv: -kv[1])[:8]:
