@@ -90,7 +90,7 @@ def pct(p):
 
 
 def by_round():
-    """Per round of `interval` seconds: a cold start (JIT, first TLS handshakes) shows in round 1 only."""
+    """Per round of `interval` seconds: a cold start (JIT, first TLS handshakes) shows in the first rounds."""
     rounds = collections.defaultdict(list)
     for r in results:
         rounds[int(r[1] // interval) + 1].append(r)
