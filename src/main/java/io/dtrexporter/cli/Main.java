@@ -78,14 +78,15 @@ public final class Main {
                 return check(flags, out);
             }
             Running running = start(flags);
-            onSignal("HUP", () -> running.modules().reload());
+            onSignal("HUP", () -> running.modules().reload(),
+                    "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval");
             CountDownLatch stopped = new CountDownLatch(1);
             Runnable stop = () -> {
                 running.close();
                 stopped.countDown();
             };
-            onSignal("TERM", stop);
-            onSignal("INT", stop);
+            onSignal("TERM", stop, "stop the exporter with SIGINT");
+            onSignal("INT", stop, "stop the exporter with SIGTERM");
             stopped.await(); // the server's threads serve until a signal stops them
             return 0;
         } catch (ConfigException e) {
@@ -114,10 +115,19 @@ public final class Main {
         return 0;
     }
 
-    /** Runs {@code action} on its own thread when the process receives the signal. */
+    /**
+     * Runs {@code action} on its own thread when the process receives the signal. A signal the process
+     * started with ignored (nohup ignores SIGHUP) stays ignored: the JVM will not take it back, unlike
+     * Go's signal.Notify, so an operator used to Prometheus would send it and see nothing happen.
+     */
     @SuppressWarnings("restriction")
-    private static void onSignal(String name, Runnable action) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(action, "signal-" + name).start());
+    private static void onSignal(String name, Runnable action, String otherwise) {
+        sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(name),
+                signal -> new Thread(action, "signal-" + name).start());
+        if (previous == sun.misc.SignalHandler.SIG_IGN) {
+            LOG.warning(() -> "SIG" + name + " is ignored by this process (started under nohup?) and does nothing; "
+                    + otherwise);
+        }
     }
 
     /** Everything that runs, in the order it is closed. */

@@ -1,6 +1,7 @@
 package io.dtrexporter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.testing.Exposition;
@@ -62,9 +63,37 @@ class ProcessSignalsTest {
                 assertTrue(exporter.waitFor(15, TimeUnit.SECONDS), "the exporter stopped");
                 assertEquals(0, exporter.exitValue(), log());
                 assertTrue(log().contains("config reloaded"), log());
+                assertFalse(log().contains("is ignored"), log());
             } finally {
                 exporter.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void saysSoWhenSighupWasIgnoredAtStart() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
+        // as nohup starts it: SIGHUP ignored, which the JVM keeps so
+        Process exporter = new ProcessBuilder("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
+        try {
+            awaitReady("http://127.0.0.1:" + port + "/-/ready");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!log().contains("SIGHUP is ignored") && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the warning follows the listening line
+            }
+            assertTrue(log().contains("SIGHUP is ignored by this process (started under nohup?) and does nothing; "
+                    + "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval"), log());
+            assertFalse(log().contains("SIGTERM is ignored"), log());
+        } finally {
+            exporter.destroyForcibly();
         }
     }
 
