@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,17 +34,11 @@ class ProcessSignalsTest {
 
     @Test
     void sighupReloadsAndSigtermDrainsThenExitsZero() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         // a DTR that accepts and never answers: a probe of it runs until its 3 s deadline
         try (ServerSocket silent = new ServerSocket(0)) {
             Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
-            Process exporter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
+            Process exporter = startExporter(config, port);
             try {
                 String base = "http://127.0.0.1:" + port;
                 awaitReady(base + "/-/ready");
@@ -72,17 +68,10 @@ class ProcessSignalsTest {
 
     @Test
     void saysSoWhenSighupWasIgnoredAtStart() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
         // as nohup starts it: SIGHUP ignored, which the JVM keeps so
-        Process exporter = new ProcessBuilder("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
+        Process exporter = startExporter(config, port, "sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"");
         try {
             awaitReady("http://127.0.0.1:" + port + "/-/ready");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -94,6 +83,22 @@ class ProcessSignalsTest {
             assertFalse(log().contains("SIGTERM is ignored"), log());
         } finally {
             exporter.destroyForcibly();
+        }
+    }
+
+    /** The exporter as its own JVM, its output in exporter.log; {@code launcher} runs the java command. */
+    private Process startExporter(Path config, int port, String... launcher) throws IOException {
+        List<String> command = new ArrayList<>(List.of(launcher));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("exporter.log").toFile()).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
         }
     }
 
