@@ -37,8 +37,8 @@ elif sys.argv[1] == "share":
     print("%.1f" % (100 * cpu.get(sys.argv[4], 0) / (sum(cpu.values()) or 1)))
 else:
     seconds = float(sys.argv[4])
-    used = used(sys.argv[2], sys.argv[3])
-    total = sum(used.values()) or 1
+    by_group = used(sys.argv[2], sys.argv[3])
+    total = sum(by_group.values()) or 1
     print("CPU by thread group: %.1f cores busy on average over %.0f s" % (total / seconds, seconds))
-    for group, cpu in sorted(used.items(), key=lambda kv: -kv[1])[:8]:
+    for group, cpu in sorted(by_group.items(), key=lambda kv: -kv[1])[:8]:
         print("    %5.1f%%  %-20s %.2f cores" % (100 * cpu / total, group, cpu / seconds))
