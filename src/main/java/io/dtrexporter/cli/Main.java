@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,21 @@ public final class Main {
 
     /** Runs the exporter; returns the exit code when it does not keep serving. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Main::onSignal);
+    }
+
+    /** Where the process's signal handlers go: the JVM's, or a test's that watches when they go in. */
+    @FunctionalInterface
+    interface SignalHandlers {
+        /**
+         * Runs {@code action} on a thread of its own when the process receives SIG{@code name};
+         * {@code otherwise} names another way to ask, for when the signal cannot be heard.
+         */
+        void handle(String name, Runnable action, String otherwise);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with the signal handlers put in {@code signals}. */
+    static int run(String[] args, PrintStream out, PrintStream err, SignalHandlers signals) {
         Flags flags;
         try {
             flags = Flags.parse(args);
@@ -77,16 +93,20 @@ public final class Main {
             if (flags.configCheck()) {
                 return check(flags, out);
             }
-            Running running = start(flags);
-            onSignal("HUP", () -> running.modules().reload(),
-                    "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval");
+            // The handlers go in before the server listens: a supervisor that signals as soon as the port
+            // answers must never meet the JVM's default (SIGHUP would end the process). A signal that comes
+            // while the exporter starts waits, on its own thread, until it has started.
+            CompletableFuture<Running> started = new CompletableFuture<>();
             CountDownLatch stopped = new CountDownLatch(1);
+            signals.handle("HUP", () -> started.join().modules().reload(),
+                    "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval");
             Runnable stop = () -> {
-                running.close();
+                started.join().close();
                 stopped.countDown();
             };
-            onSignal("TERM", stop, "stop the exporter with SIGINT");
-            onSignal("INT", stop, "stop the exporter with SIGTERM");
+            signals.handle("TERM", stop, "stop the exporter with SIGINT");
+            signals.handle("INT", stop, "stop the exporter with SIGTERM");
+            started.complete(start(flags));
             stopped.await(); // the server's threads serve until a signal stops them
             return 0;
         } catch (ConfigException e) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dtrexporter.Version;
+import io.dtrexporter.probe.LiveModules;
+import io.dtrexporter.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,6 +217,79 @@ class MainTest {
 
     private static boolean canBind(InetAddress address) {
         try (ServerSocket probe = new ServerSocket(0, 1, address)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Signal handlers go in before the port answers: a supervisor that signals as soon as it does must
+     * not meet the JVM's default handler (SIGHUP ends a JVM). A SIGHUP that comes while the exporter
+     * starts reloads once it has started.
+     */
+    @Test
+    void signalHandlersAreInBeforeThePortAnswersAndAnEarlySighupReloadsOnceStarted() throws Exception {
+        int port = freeLoopbackPort();
+        List<String> installedWhileAnswering = new CopyOnWriteArrayList<>();
+        Map<String, Runnable> handlers = new ConcurrentHashMap<>();
+        Main.SignalHandlers recording = (name, action, otherwise) -> {
+            if (answers(port)) {
+                installedWhileAnswering.add(name);
+            }
+            handlers.put(name, action);
+            if (name.equals("HUP")) {
+                new Thread(action).start(); // a SIGHUP right away, as the JVM would deliver it
+            }
+        };
+        try (LogCapture reloads = LogCapture.of(LiveModules.class.getName(),
+                record -> record.getMessage().startsWith("config reloaded"))) {
+            CompletableFuture<Integer> exit = runUntilStopped(port, recording);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (reloads.records().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            assertEquals(List.of(), installedWhileAnswering, "handlers put in after the port answered");
+            assertEquals(Set.of("HUP", "TERM", "INT"), handlers.keySet());
+            assertEquals(1, reloads.records().size(), "the early SIGHUP reloaded once the exporter had started");
+            new Thread(handlers.get("TERM")).start();
+            assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+        }
+        assertFalse(answers(port), "stopped");
+    }
+
+    @Test
+    void aSigtermWhileStartingStopsTheExporterOnceStarted() throws Exception {
+        int port = freeLoopbackPort();
+        Main.SignalHandlers termAtOnce = (name, action, otherwise) -> {
+            if (name.equals("TERM")) {
+                new Thread(action).start();
+            }
+        };
+
+        assertEquals(0, runUntilStopped(port, termAtOnce).get(30, TimeUnit.SECONDS));
+        assertFalse(answers(port), "stopped");
+    }
+
+    /** Main.run serving on 127.0.0.1:port until a signal handler stops it. */
+    private CompletableFuture<Integer> runUntilStopped(int port, Main.SignalHandlers signals) {
+        Path config = writeConfig(VALID_CONFIG);
+        PrintStream discard = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return CompletableFuture.supplyAsync(() -> Main.run(
+                new String[] {"--config.file=" + config, "--web.listen-address=127.0.0.1:" + port},
+                discard, discard, signals));
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
+    private static boolean answers(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
             return true;
         } catch (IOException e) {
             return false;
