@@ -1,12 +1,12 @@
 """A DTR that answers every API call after a fixed delay, over TLS with Basic auth.
 
 nginx cannot delay a response, so item 2 of the benchmark (are the two calls of a probe parallel?)
-uses this. Usage: delay_server.py PORT CERT KEY FIXTURE_DIR DELAY_SECONDS USER PASSWORD
+uses this. Usage: delay_server.py PORT CERT KEY FIXTURE_DIR DELAY_SECONDS USER PASSWORD TLS_VERSION (1.2, 1.3)
 """
 import base64, os, ssl, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-port, cert, key, fixtures, delay, user, password = sys.argv[1:8]
+port, cert, key, fixtures, delay, user, password, tls_version = sys.argv[1:9]
 delay = float(delay)
 BODIES = {
     "/api/v0/meta/cluster_status": open(os.path.join(fixtures, "cluster_status-healthy.json"), "rb").read(),
@@ -51,6 +51,7 @@ class Server(ThreadingHTTPServer):
 
 
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.minimum_version = context.maximum_version = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}[tls_version]
 context.load_cert_chain(cert, key)
 server = Server(("127.0.0.1", int(port)), Handler)
 print("delay server on 127.0.0.1:%s, %.3fs per call" % (port, delay), flush=True)
