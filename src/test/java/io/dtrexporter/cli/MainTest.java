@@ -309,8 +309,9 @@ class MainTest {
         return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
+            // no JVM signal handlers: they would outlive the call in this test JVM, and stop nothing
             int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
+                    new PrintStream(err, true, StandardCharsets.UTF_8), (name, action, otherwise) -> { });
             return new Exit(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }, () -> "dtr-exporter did not exit for " + String.join(" ", args));
     }
