@@ -33,6 +33,8 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
     private final AtomicReference<ProbeModules> current;
     /** Replaced pools waiting for their last probes; closed at once if the exporter stops first. */
     private final Set<DtrClient> retiring = ConcurrentHashMap.newKeySet();
+    /** Set by close: a reload that comes later (SIGHUP next to SIGTERM, an auto-reload) makes no pools. */
+    private boolean closed;
 
     /** Told of every reload's outcome (the exporter's own metrics). */
     public interface ReloadListener {
@@ -61,6 +63,10 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
 
     /** Reads the config again; returns why it was refused, or empty when it is in use now. */
     public synchronized Optional<String> reload() {
+        if (closed) {
+            LOG.info("config not reloaded: the exporter is stopping");
+            return Optional.of("the exporter is stopping");
+        }
         ExporterConfig config;
         try {
             config = loader.get();
@@ -101,7 +107,8 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         current.get().close();
         List.copyOf(retiring).forEach(this::closeRetired);
     }

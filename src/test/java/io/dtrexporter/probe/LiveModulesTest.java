@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,6 +49,27 @@ class LiveModulesTest {
         deadlines.shutdownNow();
         assertTrue(call.failure().orElseThrow().detail().toLowerCase().contains("shut down"),
                 "the retired pool was closed: " + call.failure());
+    }
+
+    /** SIGHUP next to SIGTERM: the reload may come after the stop; it must not make pools nobody closes. */
+    @Test
+    void aReloadAfterTheStopChangesNothingAndThrowsNothing() {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
+        AtomicReference<ExporterConfig> next = new AtomicReference<>(config(Duration.ofSeconds(10)));
+        List<Boolean> outcomes = new ArrayList<>();
+        LiveModules live = new LiveModules(next::get, "test", deadlines, scheduler, outcomes::add);
+        ProbeModules before = live.get();
+
+        live.close(); // as Running.close does: the modules, then the scheduler
+        scheduler.shutdownNow();
+        next.set(config(Duration.ofSeconds(20))); // a changed module would get a new pool
+        Optional<String> refusal = live.reload();
+        deadlines.shutdownNow();
+
+        assertEquals(Optional.of("the exporter is stopping"), refusal);
+        assertSame(before, live.get(), "no new pools after the stop");
+        assertEquals(List.of(true), outcomes, "not counted as a failed reload");
     }
 
     private static ExporterConfig config(Duration timeout) {
