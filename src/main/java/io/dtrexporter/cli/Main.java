@@ -65,10 +65,11 @@ public final class Main {
     @FunctionalInterface
     interface SignalHandlers {
         /**
-         * Runs {@code action} on a thread of its own when the process receives SIG{@code name};
-         * {@code otherwise} names another way to ask, for when the signal cannot be heard.
+         * Runs {@code action} on a thread of its own when the process receives SIG{@code name}.
+         *
+         * @return false when the process cannot hear the signal (ignored since it started)
          */
-        void handle(String name, Runnable action, String otherwise);
+        boolean handle(String name, Runnable action);
     }
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the signal handlers put in {@code signals}. */
@@ -93,20 +94,26 @@ public final class Main {
             if (flags.configCheck()) {
                 return check(flags, out);
             }
-            // The handlers go in before the server listens: a supervisor that signals as soon as the port
-            // answers must never meet the JVM's default (SIGHUP would end the process). A signal that comes
-            // while the exporter starts waits, on its own thread, until it has started.
+            // SIGHUP's handler goes in before the server listens: a supervisor that sends it as soon as the
+            // port answers must not meet the JVM's default, which ends the process. One that comes during
+            // the start waits, on its own thread, and reloads once started. SIGTERM and SIGINT keep the
+            // JVM's default (exit) until the start is done, so a start that hangs can still be stopped.
             CompletableFuture<Running> started = new CompletableFuture<>();
+            boolean hupHeard = signals.handle("HUP", () -> started.join().modules().reload());
+            Running running = start(flags);
+            started.complete(running);
             CountDownLatch stopped = new CountDownLatch(1);
-            signals.handle("HUP", () -> started.join().modules().reload(),
-                    "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval");
             Runnable stop = () -> {
-                started.join().close();
+                running.close();
                 stopped.countDown();
             };
-            signals.handle("TERM", stop, "stop the exporter with SIGINT");
-            signals.handle("INT", stop, "stop the exporter with SIGTERM");
-            started.complete(start(flags));
+            boolean termHeard = signals.handle("TERM", stop);
+            boolean intHeard = signals.handle("INT", stop);
+            // after the start, so that a failed start says one line
+            warnUnlessHeard("HUP", hupHeard,
+                    "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval");
+            warnUnlessHeard("TERM", termHeard, "stop the exporter with SIGINT");
+            warnUnlessHeard("INT", intHeard, "stop the exporter with SIGTERM");
             stopped.await(); // the server's threads serve until a signal stops them
             return 0;
         } catch (ConfigException e) {
@@ -136,15 +143,20 @@ public final class Main {
     }
 
     /**
-     * Runs {@code action} on its own thread when the process receives the signal. A signal the process
-     * started with ignored (nohup ignores SIGHUP) stays ignored: the JVM will not take it back, unlike
-     * Go's signal.Notify, so an operator used to Prometheus would send it and see nothing happen.
+     * Runs {@code action} on its own thread when the process receives the signal; false when the
+     * process started with the signal ignored (nohup ignores SIGHUP): it stays ignored, since the JVM
+     * will not take it back, unlike Go's signal.Notify.
      */
     @SuppressWarnings("restriction")
-    private static void onSignal(String name, Runnable action, String otherwise) {
+    private static boolean onSignal(String name, Runnable action) {
         sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(name),
                 signal -> new Thread(action, "signal-" + name).start());
-        if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        return previous != sun.misc.SignalHandler.SIG_IGN;
+    }
+
+    /** An operator used to Prometheus would send the signal and see nothing happen: say so. */
+    private static void warnUnlessHeard(String name, boolean heard, String otherwise) {
+        if (!heard) {
             LOG.warning(() -> "SIG" + name + " is ignored by this process (started under nohup?) and does nothing; "
                     + otherwise);
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.testing.Exposition;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,6 +83,32 @@ class ProcessSignalsTest {
             assertTrue(log().contains("SIGHUP is ignored by this process (started under nohup?) and does nothing; "
                     + "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval"), log());
             assertFalse(log().contains("SIGTERM is ignored"), log());
+        } finally {
+            exporter.destroyForcibly();
+        }
+    }
+
+    /**
+     * SIGTERM keeps the JVM's default until the start is done, so a start that hangs (here: reading a
+     * config file that never ends, as on a hung mount) can still be stopped.
+     */
+    @Test
+    void aSigtermEndsAStartThatHangs() throws Exception {
+        Path fifo = dir.resolve("exporter.yml");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Process exporter = startExporter(fifo, freePort());
+        // opening the pipe for writing returns once the exporter has opened it to read its config
+        CompletableFuture<OutputStream> writer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.newOutputStream(fifo);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try (OutputStream loading = writer.get(20, TimeUnit.SECONDS)) {
+            signal(exporter, "TERM");
+            assertTrue(exporter.waitFor(10, TimeUnit.SECONDS), "SIGTERM did not end the start: " + log());
+            assertEquals(128 + 15, exporter.exitValue(), log());
         } finally {
             exporter.destroyForcibly();
         }
