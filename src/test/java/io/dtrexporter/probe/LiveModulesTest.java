@@ -25,13 +25,15 @@ import org.junit.jupiter.api.Test;
 
 /** Which pools a reload keeps, and that replaced ones are closed, at the latest when the exporter stops. */
 class LiveModulesTest {
+    // a new instance per test: each gets its own executors and modules
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicReference<ExporterConfig> next = new AtomicReference<>(config(Duration.ofSeconds(10)));
+    private final List<Boolean> outcomes = new ArrayList<>();
+    private final LiveModules live = new LiveModules(next::get, "test", deadlines, scheduler, outcomes::add);
+
     @Test
     void aReplacedPoolIsClosedWhenTheExporterStopsBeforeItsGraceEnds() {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
-        AtomicReference<ExporterConfig> next = new AtomicReference<>(config(Duration.ofSeconds(10)));
-        List<Boolean> outcomes = new ArrayList<>();
-        LiveModules live = new LiveModules(next::get, "test", deadlines, scheduler, outcomes::add);
         DtrClient first = live.get().module("m").orElseThrow().client();
 
         live.reload(); // same settings: same pool
@@ -54,11 +56,6 @@ class LiveModulesTest {
     /** SIGHUP next to SIGTERM: the reload may come after the stop; it must not make pools nobody closes. */
     @Test
     void aReloadAfterTheStopChangesNothingAndThrowsNothing() {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
-        AtomicReference<ExporterConfig> next = new AtomicReference<>(config(Duration.ofSeconds(10)));
-        List<Boolean> outcomes = new ArrayList<>();
-        LiveModules live = new LiveModules(next::get, "test", deadlines, scheduler, outcomes::add);
         ProbeModules before = live.get();
 
         live.close(); // as Running.close does: the modules, then the scheduler
