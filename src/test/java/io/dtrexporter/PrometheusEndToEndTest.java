@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.ExporterHarness;
+import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.SimulatedDtr;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -68,10 +68,7 @@ class PrometheusEndToEndTest {
                     Files.readString(Path.of("prometheus-rules.yml")).replaceAll("for: \\d+[smhd]", "for: 0s"));
             Files.writeString(dir.resolve("prometheus.yml"), exampleConfig(
                     List.of(healthy.httpsTarget(), sick.httpsTarget()), exporterAddress));
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
+            int port = FreePorts.loopback();
             Process prometheus = new ProcessBuilder(PROMETHEUS.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port)

@@ -51,7 +51,7 @@ class LegacyFlagsSafetyTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--connection-string=ftp://dtr.corp", "--config.file=" + dir.resolve("x.yml"),
             "--web.listen-address=127.0.0.1:0"}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8), (name, action) -> true);
+                new PrintStream(err, true, StandardCharsets.UTF_8), MainTest.NO_JVM_SIGNALS);
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, code);
         assertEquals("dtr-exporter: error: --connection-string: invalid target \"ftp://dtr.corp\": the scheme must be"
@@ -64,7 +64,7 @@ class LegacyFlagsSafetyTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--connection-string=https://dtr.corp", "--dtr-ca=" + dir.resolve("missing.pem"),
             "--config.check"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-                (name, action) -> true);
+                MainTest.NO_JVM_SIGNALS);
         assertEquals(1, code, "a missing --dtr-ca fails the check as it would fail the start");
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("tls_config.ca_file: cannot read"), err.toString());
     }

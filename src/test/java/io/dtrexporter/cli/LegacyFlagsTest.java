@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.Exposition;
+import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.SimulatedDtr;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -54,10 +54,7 @@ class LegacyFlagsTest {
     void theOldEnvironmentServesTheDtrOnMetricsAsAProbeOfModuleDefaultDoes() throws Exception {
         // the old `docker run -e CONNECTION_STRING=...` line: a process in a folder without exporter.yml,
         // no flag but the port
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName())
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dtrexporter.Version;
 import io.dtrexporter.probe.LiveModules;
+import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +41,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MainTest {
     private static final String VALID_CONFIG = "modules:\n  default: {}\n";
+    /** For runs in this JVM: handlers put in the JVM would outlive the call and stop nothing. */
+    static final Main.SignalHandlers NO_JVM_SIGNALS = (name, action) -> true;
 
     @TempDir
     Path folder;
@@ -232,7 +235,7 @@ class MainTest {
      */
     @Test
     void sighupsHandlerIsInBeforeThePortAnswersAndAnEarlySighupReloadsOnceStarted() throws Exception {
-        int port = freeLoopbackPort();
+        int port = FreePorts.loopback();
         List<String> installedWhileAnswering = new CopyOnWriteArrayList<>();
         Map<String, Runnable> handlers = new ConcurrentHashMap<>();
         Main.SignalHandlers recording = (name, action) -> {
@@ -290,12 +293,6 @@ class MainTest {
                 discard, discard, signals));
     }
 
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return free.getLocalPort();
-        }
-    }
-
     private static boolean answers(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
@@ -318,9 +315,8 @@ class MainTest {
         return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            // no JVM signal handlers: they would outlive the call in this test JVM, and stop nothing
             int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), (name, action) -> true);
+                    new PrintStream(err, true, StandardCharsets.UTF_8), NO_JVM_SIGNALS);
             return new Exit(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }, () -> "dtr-exporter did not exit for " + String.join(" ", args));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.testing.Exposition;
+import io.dtrexporter.testing.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ class ProcessSignalsTest {
 
     @Test
     void sighupReloadsAndSigtermDrainsThenExitsZero() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         // a DTR that accepts and never answers: a probe of it runs until its 3 s deadline
         try (ServerSocket silent = new ServerSocket(0)) {
             Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
@@ -70,7 +71,7 @@ class ProcessSignalsTest {
 
     @Test
     void saysSoWhenSighupWasIgnoredAtStart() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
         // as nohup starts it: SIGHUP ignored, which the JVM keeps so
         Process exporter = startExporter(config, port, "sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"");
@@ -96,7 +97,7 @@ class ProcessSignalsTest {
     void aSigtermEndsAStartThatHangs() throws Exception {
         Path fifo = dir.resolve("exporter.yml");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        Process exporter = startExporter(fifo, freePort());
+        Process exporter = startExporter(fifo, FreePorts.loopback());
         // opening the pipe for writing returns once the exporter has opened it to read its config
         CompletableFuture<OutputStream> writer = CompletableFuture.supplyAsync(() -> {
             try {
@@ -122,12 +123,6 @@ class ProcessSignalsTest {
                 "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("exporter.log").toFile()).start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
     }
 
     private String log() throws IOException {
