@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.testing.ChildProcesses;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.SimulatedDtr;
@@ -69,9 +70,9 @@ class PrometheusEndToEndTest {
             Files.writeString(dir.resolve("prometheus.yml"), exampleConfig(
                     List.of(healthy.httpsTarget(), sick.httpsTarget()), exporterAddress));
             int port = FreePorts.loopback();
-            Process prometheus = new ProcessBuilder(PROMETHEUS.toString(),
+            Process prometheus = new ProcessBuilder(ChildProcesses.withDefaultSignals(List.of(PROMETHEUS.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port)
+                    "--web.listen-address=127.0.0.1:" + port)))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             try {
                 String api = "http://127.0.0.1:" + port + "/api/v1/";
@@ -100,8 +101,7 @@ class PrometheusEndToEndTest {
                 assertEquals(Set.of(sick.httpsTarget()), unhealthyFor, "the sick DTR, and only it");
                 assertFalse(firing(api, "DtrDown").contains(healthy.httpsTarget()));
             } finally {
-                prometheus.destroy();
-                prometheus.waitFor(10, TimeUnit.SECONDS);
+                ChildProcesses.stop(prometheus);
             }
         }
     }

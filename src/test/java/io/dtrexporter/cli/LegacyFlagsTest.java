@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.testing.ChildProcesses;
 import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.SimulatedDtr;
@@ -55,8 +56,7 @@ class LegacyFlagsTest {
         // the old `docker run -e CONNECTION_STRING=...` line: a process in a folder without exporter.yml,
         // no flag but the port
         int port = FreePorts.loopback();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        ProcessBuilder builder = new ProcessBuilder(ChildProcesses.withDefaultSignals(ChildProcesses.java(Main.class)))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
         builder.environment().putAll(oldEnvironment());
         builder.environment().put("PORT", Integer.toString(port));
@@ -75,8 +75,7 @@ class LegacyFlagsTest {
             }
             assertTrue(metrics.has("dtr_exporter_build_info"), "and the exporter's own metrics");
         } finally {
-            exporter.destroy();
-            exporter.waitFor();
+            ChildProcesses.stop(exporter);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtrexporter.testing.ChildProcesses;
 import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.FreePorts;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exporter as a process, as an operator runs it: SIGHUP reloads, SIGTERM lets a running probe
- * finish and exits 0.
+ * finish and exits 0. Each exporter starts with the signals this test sets ({@link ChildProcesses}),
+ * whatever the runner that started the tests ignored.
  */
 class ProcessSignalsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -74,7 +75,7 @@ class ProcessSignalsTest {
         int port = FreePorts.loopback();
         Path config = Files.writeString(dir.resolve("exporter.yml"), "modules:\n  first: {timeout: 3s}\n");
         // as nohup starts it: SIGHUP ignored, which the JVM keeps so
-        Process exporter = startExporter(config, port, "sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"");
+        Process exporter = startExporter(ChildProcesses.withIgnoredSignal("HUP", exporterCommand(config, port)));
         try {
             awaitReady("http://127.0.0.1:" + port + "/-/ready");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -84,6 +85,7 @@ class ProcessSignalsTest {
             assertTrue(log().contains("SIGHUP is ignored by this process (started under nohup?) and does nothing; "
                     + "reload with POST /-/reload (--web.enable-lifecycle) or --config.auto-reload-interval"), log());
             assertFalse(log().contains("SIGTERM is ignored"), log());
+            assertFalse(log().contains("SIGINT is ignored"), log());
         } finally {
             exporter.destroyForcibly();
         }
@@ -115,12 +117,16 @@ class ProcessSignalsTest {
         }
     }
 
-    /** The exporter as its own JVM, its output in exporter.log; {@code launcher} runs the java command. */
-    private Process startExporter(Path config, int port, String... launcher) throws IOException {
-        List<String> command = new ArrayList<>(List.of(launcher));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port));
+    /** The exporter as its own JVM, HUP, INT and TERM at their defaults, its output in exporter.log. */
+    private Process startExporter(Path config, int port) throws IOException {
+        return startExporter(ChildProcesses.withDefaultSignals(exporterCommand(config, port)));
+    }
+
+    private static List<String> exporterCommand(Path config, int port) {
+        return ChildProcesses.java(Main.class, "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port);
+    }
+
+    private Process startExporter(List<String> command) throws IOException {
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("exporter.log").toFile()).start();
     }
