@@ -20,10 +20,11 @@ final class LegacyMetrics {
     private LegacyMetrics() {
     }
 
-    static MetricSnapshots scrape(LegacyTarget legacy, ProbeModules modules, Prober prober, ExporterMetrics own) {
+    /** Runs on a worker thread of /metrics, which waits for the probe: the old exporter had one DTR. */
+    static MetricSnapshots scrape(LegacyTarget legacy, ProbeModules modules, ExporterMetrics own) {
         ProbeModules.Module module = modules.module(ExporterConfig.DEFAULT_MODULE).orElseThrow();
-        ProbeResult result = prober.probe(Target.parse(legacy.target()), module.config(), module.client(),
-                module.config().timeout());
+        ProbeResult result = Prober.probe(Target.parse(legacy.target()), module.config(), module.client(),
+                module.config().timeout(), System.nanoTime()).join();
         own.probeDone(module.config().name(), result.up(), result.duration().toNanos() / 1e9);
         List<MetricSnapshot> all = new ArrayList<>();
         ProbeMetrics.of(result).forEach(all::add);

@@ -7,13 +7,14 @@ import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.config.ModuleConfig;
 import io.dtrexporter.config.WebConfigLoader;
 import io.dtrexporter.demo.DemoDtr;
+import io.dtrexporter.dtr.DtrClient;
 import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.LiveModules;
 import io.dtrexporter.probe.ProbeModules;
-import io.dtrexporter.probe.Prober;
 import io.dtrexporter.probe.TargetAccess;
 import io.dtrexporter.web.ExporterServer;
 import io.dtrexporter.web.WebSecurity;
+import io.dtrexporter.work.DeadlineExecutor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -163,14 +163,14 @@ public final class Main {
     }
 
     /** Everything that runs, in the order it is closed. */
-    public record Running(ExporterServer server, LiveModules modules, ExecutorService calls,
+    public record Running(ExporterServer server, LiveModules modules, DeadlineExecutor cpu,
                           ScheduledExecutorService deadlines, ScheduledExecutorService fileWatch,
                           Optional<DemoDtr> demo) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
             modules.close();
-            calls.shutdownNow();
+            cpu.close();
             deadlines.shutdownNow();
             fileWatch.shutdownNow();
             demo.ifPresent(DemoDtr::close);
@@ -208,26 +208,26 @@ public final class Main {
         withDemoModule(firstLook, flags, demo);
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("probe-deadline"));
         deadlines.setRemoveOnCancelPolicy(true); // most alarms are cancelled; do not keep them queued
-        ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("dtr-call"));
+        DeadlineExecutor cpu = DeadlineExecutor.forCores("probe-cpu");
         ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(daemonThreads("file-watch"));
         ExporterMetrics metrics = new ExporterMetrics();
-        LiveModules modules = new LiveModules(loader, Version.userAgent(), deadlines, fileWatch, metrics::configLoaded);
+        LiveModules modules = new LiveModules(loader, new DtrClient.Shared(Version.userAgent(), deadlines, cpu), fileWatch,
+                metrics::configLoaded);
         metrics.watchPools(() -> poolStats(modules.get()));
         if (!flags.autoReloadInterval().isZero()) {
             modules.watch(flags.autoReloadInterval());
         }
         Optional<String> demoTarget = demo.map(DemoDtr::target);
-        Prober prober = new Prober(calls);
         Supplier<MetricSnapshots> metricsPage = flags.legacy()
-                .<Supplier<MetricSnapshots>>map(legacy -> () -> LegacyMetrics.scrape(legacy, modules.get(), prober, metrics))
+                .<Supplier<MetricSnapshots>>map(legacy -> () -> LegacyMetrics.scrape(legacy, modules.get(), metrics))
                 .orElse(metrics::scrape);
         ExporterServer server = new ExporterServer(
                 new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security,
                         flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty(),
                         flags.historyLimit()),
-                modules, prober, metrics, metricsPage, () -> demoTarget);
+                modules, new ExporterServer.ProbeWork(cpu, deadlines), metrics, metricsPage, () -> demoTarget);
         security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
-        Running running = new Running(server, modules, calls, deadlines, fileWatch, demo);
+        Running running = new Running(server, modules, cpu, deadlines, fileWatch, demo);
         try {
             server.start();
         } catch (RuntimeException e) {

@@ -7,11 +7,12 @@ import java.util.Optional;
 /**
  * The outcome of one API call: the parsed body when it succeeded, the failure otherwise.
  *
+ * @param call       which call it was
  * @param statusCode the HTTP status, 0 when no response arrived
  * @param bodyBytes  how much of the body was read, {@link #NOT_READ} when none was
  * @param certificateNotAfter the earliest expiry in the certificate chain the DTR presented (https only)
  */
-public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Optional<T> body, Optional<Failure> failure,
+public record ApiResult<T>(ApiCall<T> call, int statusCode, Duration duration, Optional<T> body, Optional<Failure> failure,
                            long bodyBytes, Optional<Instant> certificateNotAfter) {
     /** {@link #bodyBytes} when the body was not read. */
     public static final long NOT_READ = -1;
@@ -20,29 +21,34 @@ public record ApiResult<T>(DtrApi api, int statusCode, Duration duration, Option
     public record Failure(FailureReason reason, String detail) {
     }
 
-    public static <T> ApiResult<T> success(DtrApi api, int statusCode, Duration duration, T body) {
-        return success(api, statusCode, duration, body, NOT_READ);
+    public static <T> ApiResult<T> success(ApiCall<T> call, int statusCode, Duration duration, T body) {
+        return success(call, statusCode, duration, body, NOT_READ);
     }
 
-    public static <T> ApiResult<T> success(DtrApi api, int statusCode, Duration duration, T body, long bodyBytes) {
-        return new ApiResult<>(api, statusCode, duration, Optional.of(body), Optional.empty(), bodyBytes,
+    public static <T> ApiResult<T> success(ApiCall<T> call, int statusCode, Duration duration, T body, long bodyBytes) {
+        return new ApiResult<>(call, statusCode, duration, Optional.of(body), Optional.empty(), bodyBytes,
                 Optional.empty());
     }
 
-    public static <T> ApiResult<T> failure(DtrApi api, int statusCode, Duration duration,
+    public static <T> ApiResult<T> failure(ApiCall<T> call, int statusCode, Duration duration,
                                            FailureReason reason, String detail) {
-        return failure(api, statusCode, duration, reason, detail, NOT_READ);
+        return failure(call, statusCode, duration, reason, detail, NOT_READ);
     }
 
-    public static <T> ApiResult<T> failure(DtrApi api, int statusCode, Duration duration,
+    public static <T> ApiResult<T> failure(ApiCall<T> call, int statusCode, Duration duration,
                                            FailureReason reason, String detail, long bodyBytes) {
-        return new ApiResult<>(api, statusCode, duration, Optional.empty(), Optional.of(new Failure(reason, detail)),
+        return new ApiResult<>(call, statusCode, duration, Optional.empty(), Optional.of(new Failure(reason, detail)),
                 bodyBytes, Optional.empty());
     }
 
     /** The same outcome, knowing the DTR's certificate chain expiry. */
     public ApiResult<T> withCertificateNotAfter(Optional<Instant> notAfter) {
-        return new ApiResult<>(api, statusCode, duration, body, failure, bodyBytes, notAfter);
+        return new ApiResult<>(call, statusCode, duration, body, failure, bodyBytes, notAfter);
+    }
+
+    /** The call's {@code api} label. */
+    public String api() {
+        return call.label();
     }
 
     public boolean succeeded() {

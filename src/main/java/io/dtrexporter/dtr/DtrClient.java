@@ -2,78 +2,100 @@ package io.dtrexporter.dtr;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dtrexporter.config.ModuleConfig;
+import io.dtrexporter.work.DeadlineExecutor;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntPredicate;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The DTR API client of one module: one pooled HttpClient, built when the module loads and reused by
- * every probe of that module (keep-alive and TLS sessions). A call never throws: it returns an
- * {@link ApiResult} that says what happened.
+ * The DTR API client of one module: one pooled async HttpClient, built when the module loads and
+ * reused by every probe of that module (keep-alive, TLS sessions, HTTP/2 where the DTR offers it).
+ * No thread waits for a DTR: the reactor threads read the answers, the CPU pool parses them. A call
+ * never fails its future: it completes with an {@link ApiResult} that says what happened, by its
+ * deadline at the latest.
  */
 public final class DtrClient implements Closeable {
     /** Bodies above this size fail with too_large; reading stops there. */
     public static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
-    private static final int MAX_CONNECTIONS_PER_TARGET = 32;
-    private static final int MAX_CONNECTIONS = 256;
-    private static final TimeValue IDLE_EVICTION = TimeValue.ofMinutes(2);
     /**
-     * Each pooled connection keeps three buffers of this size for its whole life (32 KiB each by
-     * default). A DTR's request and header lines are a few hundred bytes (lines up to 8 KiB still
-     * parse: the line buffer grows), and bodies bypass the buffer in large reads. With 256 idle
-     * connections the default buffers were ~40 % of the live byte arrays.
+     * Over HTTP/1.1 a probe's calls share two connections per DTR, kept alive across probes:
+     * cluster_status on one while the small calls run one after another on the other, so a probe
+     * takes about as long as its slowest call. Over HTTP/2 one connection carries them all at once.
+     */
+    public static final int MAX_CONNECTIONS_PER_TARGET = 2;
+    /** Two connections for each of 1,000 DTRs, and some room; an idle one costs a few KB (see below). */
+    public static final int MAX_CONNECTIONS = 2048;
+    private static final TimeValue IDLE_EVICTION = TimeValue.ofMinutes(2);
+    private static final Duration BACKSTOP = Duration.ofSeconds(1);
+    /**
+     * Each HTTP/1.1 connection keeps buffers of this size for its whole life (8 KiB by default). A
+     * DTR's status and header lines are a few hundred bytes; lines up to 8 KiB still parse.
      */
     private static final int CONNECTION_BUFFER_BYTES = 2048;
 
-    private final PoolingHttpClientConnectionManager pool;
-    private final CloseableHttpClient http;
-    private final Optional<String> authorization;
-    private final ScheduledExecutorService deadlines;
+    /** What every client shares: the alarms that end calls at their deadline, and the CPU pool. */
+    public record Shared(String userAgent, ScheduledExecutorService deadlines, DeadlineExecutor cpu) {
+    }
 
-    public DtrClient(ModuleConfig module, String userAgent, ScheduledExecutorService deadlines) {
-        this.deadlines = deadlines;
-        Timeout timeout = Timeout.of(module.timeout());
-        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setTlsSocketStrategy(TlsContexts.strategy(module.tls()))
-                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
+    private final PoolingAsyncClientConnectionManager pool;
+    private final CloseableHttpAsyncClient http;
+    private final Optional<String> authorization;
+    private final Shared shared;
+
+    public DtrClient(ModuleConfig module, Shared shared) {
+        this.shared = shared;
+        // The probe's deadline ends every call (Exchange's alarm); HttpClient's own timeouts only back it
+        // up, a little later, so that the reason given is always the deadline.
+        Timeout timeout = Timeout.of(module.timeout().plus(BACKSTOP));
+        this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setTlsStrategy(TlsContexts.strategy(module.tls()))
+                .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
+                        .setVersionPolicy(HttpVersionPolicy.NEGOTIATE) // h2 when ALPN says so, else HTTP/1.1
+                        .setHandshakeTimeout(timeout)
                         .build())
+                .setMessageMultiplexing(true) // an HTTP/2 connection carries all the calls to its DTR
                 .setMaxConnPerRoute(MAX_CONNECTIONS_PER_TARGET)
                 .setMaxConnTotal(MAX_CONNECTIONS)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -82,8 +104,14 @@ public final class DtrClient implements Closeable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
-        this.http = HttpClients.custom()
+        this.http = HttpAsyncClients.custom()
                 .setConnectionManager(pool)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(Runtime.getRuntime().availableProcessors())
+                        .setSoTimeout(timeout)
+                        .build())
+                .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
+                .setH2Config(H2Config.custom().setPushEnabled(false).build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(timeout)
                         .setResponseTimeout(timeout)
@@ -95,52 +123,33 @@ public final class DtrClient implements Closeable {
                 .disableAuthCaching()
                 .evictIdleConnections(IDLE_EVICTION)
                 .evictExpiredConnections()
-                .setUserAgent(userAgent)
+                .setUserAgent(shared.userAgent())
                 .build();
+        http.start();
         // Preemptive: DTR answers 401 without a challenge worth a second round trip.
         this.authorization = module.basicAuth().map(auth -> "Basic " + Base64.getEncoder().encodeToString(
                 (auth.username() + ":" + auth.password().value()).getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Calls {@code pathAndQuery} on the target, giving up at {@code deadlineNanos} (System.nanoTime). */
-    public <T> ApiResult<T> call(Target target, DtrApi api, String pathAndQuery, BodyParser<T> parser,
-                                 long deadlineNanos) {
-        return call(target, api, pathAndQuery, parser, deadlineNanos, DtrClient::isSuccess);
+    /**
+     * Calls {@code pathAndQuery} on the target. The future completes by {@code deadlineNanos}
+     * (System.nanoTime) at the latest: then whatever is still running is cancelled, which gives its
+     * connection up, and the result says timeout.
+     */
+    public <T> CompletableFuture<ApiResult<T>> call(Target target, ApiCall<T> call, String pathAndQuery,
+                                                    long deadlineNanos) {
+        return new Exchange<>(call, deadlineNanos).start(target, pathAndQuery);
     }
 
     /**
-     * @param answered the statuses whose body is the answer; others are failures. /_ping answers 503
-     *                 with a body that says why the replica is unhealthy.
+     * Whether the pool holds a connection to the target, in use or idle. A probe of a target it does
+     * not makes one call first and the others once that one is done, so that they find the
+     * connection made (and over HTTP/2 share it) instead of all opening their own at once.
      */
-    public <T> ApiResult<T> call(Target target, DtrApi api, String pathAndQuery, BodyParser<T> parser,
-                                 long deadlineNanos, IntPredicate answered) {
-        long start = System.nanoTime();
-        HttpGet request;
-        try {
-            request = new HttpGet(target.resolve(pathAndQuery));
-        } catch (IllegalArgumentException e) {
-            // Target.parse should have refused such a target; if not, this probe fails, not the exporter
-            return ApiResult.failure(api, 0, elapsed(start), FailureReason.CONNECTION,
-                    "cannot make a request URL for " + target + ": " + e.getMessage());
-        }
-        request.setHeader(HttpHeaders.ACCEPT, "application/json");
-        authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
-        AtomicBoolean deadlinePassed = new AtomicBoolean();
-        ScheduledFuture<?> alarm = deadlines.schedule(() -> {
-            deadlinePassed.set(true);
-            request.cancel();
-        }, Math.max(0, deadlineNanos - start), TimeUnit.NANOSECONDS);
-        Exchange<T> exchange = new Exchange<>(api, request, parser, start, answered);
-        try {
-            return exchange.run().withCertificateNotAfter(exchange.certificateNotAfter());
-        } catch (IOException | RuntimeException e) {
-            FailureReason reason = deadlinePassed.get() ? FailureReason.TIMEOUT : classify(e);
-            String detail = deadlinePassed.get() ? "no complete answer within the probe's deadline" : describe(e);
-            return ApiResult.<T>failure(api, exchange.statusCode, elapsed(start), reason, detail)
-                    .withCertificateNotAfter(exchange.certificateNotAfter());
-        } finally {
-            alarm.cancel(false);
-        }
+    public boolean connected(Target target) {
+        PoolStats stats = pool.getStats(new HttpRoute(new HttpHost(target.scheme(), target.host(), target.port()), null,
+                target.isHttps()));
+        return stats.getLeased() + stats.getAvailable() > 0;
     }
 
     public PoolStats poolStats() {
@@ -152,35 +161,120 @@ public final class DtrClient implements Closeable {
         http.close(CloseMode.GRACEFUL);
     }
 
-    private final class Exchange<T> {
-        private final DtrApi api;
-        private final HttpGet request;
-        private final BodyParser<T> parser;
-        private final long start;
-        private final IntPredicate answered;
-        private int statusCode;
+    /** One call: the request, what came back, and the one outcome that wins. */
+    private final class Exchange<T> implements FutureCallback<ReceivedBody> {
+        private final ApiCall<T> call;
+        private final long deadline;
+        private final long start = System.nanoTime();
         private final HttpClientContext context = HttpClientContext.create();
+        private final CompletableFuture<ApiResult<T>> outcome = new CompletableFuture<>();
+        private ReceivedBody received;
 
-        Exchange(DtrApi api, HttpGet request, BodyParser<T> parser, long start, IntPredicate answered) {
-            this.api = api;
-            this.request = request;
-            this.parser = parser;
-            this.start = start;
-            this.answered = answered;
+        Exchange(ApiCall<T> call, long deadline) {
+            this.call = call;
+            this.deadline = deadline;
         }
 
-        ApiResult<T> run() throws IOException {
-            ClassicHttpResponse response = http.executeOpen(null, request, context);
+        CompletableFuture<ApiResult<T>> start(Target target, String pathAndQuery) {
+            URI uri;
             try {
-                statusCode = response.getCode();
-                return interpret(response);
-            } finally {
-                closeQuietly(response);
+                uri = target.resolve(pathAndQuery);
+            } catch (IllegalArgumentException e) {
+                // Target.parse should have refused such a target; if not, this probe fails, not the exporter
+                return CompletableFuture.completedFuture(ApiResult.failure(call, 0, elapsed(), FailureReason.CONNECTION,
+                        "cannot make a request URL for " + target + ": " + e.getMessage()));
+            }
+            if (deadline - System.nanoTime() <= 0) { // e.g. a call that waited for another that ran out the time
+                return CompletableFuture.completedFuture(ApiResult.failure(call, 0, elapsed(), FailureReason.TIMEOUT,
+                        "no time left for the call within the probe's deadline"));
+            }
+            SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json");
+            authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
+            received = new ReceivedBody(call.answers(), MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES);
+            Future<ReceivedBody> running;
+            try {
+                running = http.execute(SimpleRequestProducer.create(request.build()), received, null, context, this);
+            } catch (RuntimeException e) { // a closed client (a retired pool after the stop) refuses at once
+                failed(e);
+                return outcome;
+            }
+            ScheduledFuture<?> alarm = shared.deadlines().schedule(() -> {
+                if (finish(ApiResult.failure(call, received.status(), elapsed(), FailureReason.TIMEOUT,
+                        "no complete answer within the probe's deadline"))) {
+                    running.cancel(true); // closes the connection (HTTP/1.1) or resets the stream (HTTP/2)
+                }
+            }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            outcome.whenComplete((result, error) -> alarm.cancel(false));
+            return outcome;
+        }
+
+        /** The whole answer is in: parse it on the CPU pool, unless the deadline passed meanwhile. */
+        @Override
+        public void completed(ReceivedBody body) {
+            shared.cpu().execute(deadline, () -> finish(interpret(body)), () -> finish(ApiResult.failure(call,
+                    body.status(), elapsed(), FailureReason.TIMEOUT, "no time left to read the answer within the probe's deadline")));
+        }
+
+        @Override
+        public void failed(Exception e) {
+            ReceivedBody body = received;
+            if (body != null && body.overLimit()) {
+                finish(body.answered()
+                        ? ApiResult.failure(call, body.status(), elapsed(), FailureReason.TOO_LARGE, tooLarge(body),
+                                body.size() + 1L)
+                        : statusFailure(body, "")); // an error page too long to be worth reading
+                return;
+            }
+            finish(ApiResult.failure(call, body == null ? 0 : body.status(), elapsed(), classify(e), describe(e)));
+        }
+
+        @Override
+        public void cancelled() {
+            // only the deadline cancels, and it has already set the outcome
+        }
+
+        private boolean finish(ApiResult<T> result) {
+            return outcome.complete(result.withCertificateNotAfter(certificateNotAfter()));
+        }
+
+        private ApiResult<T> interpret(ReceivedBody body) {
+            if (!body.answered()) {
+                return statusFailure(body, DtrErrors.message(body.bytes(), body.size()));
+            }
+            if (!body.hasBody()) {
+                return ApiResult.failure(call, body.status(), elapsed(), FailureReason.INVALID_RESPONSE, "empty body");
+            }
+            try {
+                T parsed = call.parser().parse(new ByteArrayInputStream(body.bytes(), 0, body.size()));
+                return ApiResult.success(call, body.status(), elapsed(), parsed, body.size());
+            } catch (JsonProcessingException e) {
+                String type = body.contentType() == null ? "no Content-Type" : body.contentType();
+                return ApiResult.failure(call, body.status(), elapsed(), FailureReason.INVALID_RESPONSE,
+                        "not the expected JSON (" + type + "): " + e.getOriginalMessage().lines().findFirst().orElse(""),
+                        body.size());
+            } catch (IOException | RuntimeException e) {
+                return ApiResult.failure(call, body.status(), elapsed(), classify(e), describe(e), body.size());
             }
         }
 
+        private ApiResult<T> statusFailure(ReceivedBody body, String message) {
+            FailureReason reason = switch (body.status()) {
+                case 401 -> FailureReason.UNAUTHORIZED;
+                case 403 -> FailureReason.FORBIDDEN;
+                default -> FailureReason.HTTP_STATUS;
+            };
+            String location = body.location() == null ? "" : " redirect to " + body.location() + " not followed";
+            return ApiResult.failure(call, body.status(), elapsed(), reason, "HTTP " + body.status() + location + message);
+        }
+
+        private String tooLarge(ReceivedBody body) {
+            return body.declaredLength() > body.limit()
+                    ? "Content-Length " + body.declaredLength() + " is above the limit of " + body.limit() + " bytes"
+                    : new BodyTooLargeException(body.limit()).getMessage();
+        }
+
         /** From the TLS session the exchange ran on, new or reused; empty for http or a failed handshake. */
-        Optional<Instant> certificateNotAfter() {
+        private Optional<Instant> certificateNotAfter() {
             SSLSession session = context.getSSLSession();
             if (session == null) {
                 return Optional.empty();
@@ -195,71 +289,9 @@ public final class DtrClient implements Closeable {
             }
         }
 
-        private ApiResult<T> interpret(ClassicHttpResponse response) throws IOException {
-            HttpEntity entity = response.getEntity();
-            if (!answered.test(statusCode)) {
-                String message = DtrErrors.message(entity, MAX_ERROR_BODY_BYTES, () -> abort(entity));
-                FailureReason reason = switch (statusCode) {
-                    case 401 -> FailureReason.UNAUTHORIZED;
-                    case 403 -> FailureReason.FORBIDDEN;
-                    default -> FailureReason.HTTP_STATUS;
-                };
-                return fail(reason, statusLine(response) + message);
-            }
-            if (entity == null) {
-                return fail(FailureReason.INVALID_RESPONSE, "empty body");
-            }
-            if (entity.getContentLength() > MAX_BODY_BYTES) {
-                abort(entity);
-                return fail(FailureReason.TOO_LARGE, "Content-Length " + entity.getContentLength()
-                        + " is above the limit of " + MAX_BODY_BYTES + " bytes");
-            }
-            // Not closed here: closing drains the rest of the body. A body read to its end has already
-            // given its connection back to the pool; any other is aborted, which drops the connection.
-            LimitedInputStream body = new LimitedInputStream(entity.getContent(), MAX_BODY_BYTES);
-            try {
-                T parsed = parser.parse(body);
-                return ApiResult.success(api, statusCode, elapsed(start), parsed, body.bytesRead());
-            } catch (BodyTooLargeException e) {
-                abort(entity);
-                return ApiResult.failure(api, statusCode, elapsed(start), FailureReason.TOO_LARGE, e.getMessage(),
-                        body.bytesRead());
-            } catch (JsonProcessingException e) {
-                abort(entity); // the rest of a body we cannot read is not worth the connection
-                String type = entity.getContentType() == null ? "no Content-Type" : entity.getContentType();
-                return ApiResult.failure(api, statusCode, elapsed(start), FailureReason.INVALID_RESPONSE,
-                        "not the expected JSON (" + type + "): " + e.getOriginalMessage().lines().findFirst().orElse(""),
-                        body.bytesRead());
-            }
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - start);
         }
-
-        private ApiResult<T> fail(FailureReason reason, String detail) {
-            return ApiResult.failure(api, statusCode, elapsed(start), reason, detail);
-        }
-    }
-
-    /**
-     * Drops the connection under a body we will not read to its end: closing the stream instead
-     * would read all the rest of it, however large.
-     */
-    private static void abort(HttpEntity entity) {
-        try {
-            if (entity.getContent() instanceof EofSensorInputStream stream) {
-                stream.abort();
-            }
-        } catch (IOException e) {
-            // the connection is gone either way
-        }
-    }
-
-    public static boolean isSuccess(int status) {
-        return status >= 200 && status <= 299;
-    }
-
-    private static String statusLine(ClassicHttpResponse response) {
-        String location = response.getFirstHeader(HttpHeaders.LOCATION) == null ? ""
-                : " redirect to " + response.getFirstHeader(HttpHeaders.LOCATION).getValue() + " not followed";
-        return "HTTP " + response.getCode() + location;
     }
 
     private static FailureReason classify(Throwable e) {
@@ -267,8 +299,9 @@ public final class DtrClient implements Closeable {
             if (cause instanceof SSLException) {
                 return FailureReason.TLS;
             }
-            if (cause instanceof InterruptedIOException) { // socket, connect and pool-lease timeouts
-                return FailureReason.TIMEOUT;
+            if (cause instanceof InterruptedIOException || cause instanceof TimeoutException
+                    || cause instanceof CancellationException) {
+                return FailureReason.TIMEOUT; // connect, socket and pool-lease timeouts
             }
         }
         return FailureReason.CONNECTION;
@@ -280,23 +313,5 @@ public final class DtrClient implements Closeable {
             return "unknown host " + message;
         }
         return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private static Duration elapsed(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    private static void closeQuietly(ClassicHttpResponse response) {
-        try {
-            response.close();
-        } catch (IOException | RuntimeException e) {
-            // the connection is discarded either way
-        }
-    }
-
-    /** Reads a body into a result; IOExceptions other than parse errors count as transport failures. */
-    @FunctionalInterface
-    public interface BodyParser<T> {
-        T parse(InputStream body) throws IOException;
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import org.apache.hc.core5.http.HttpEntity;
 
 /** Reads the message of a DTR error body, {@code {"errors":[{"code":..,"message":..}]}}, for logs. */
 final class DtrErrors {
@@ -14,18 +13,17 @@ final class DtrErrors {
     }
 
     /** ": NOT_AUTHORIZED: message", or "" when the body says nothing we understand. */
-    static String message(HttpEntity entity, int limit, Runnable abort) {
-        if (entity == null) {
+    static String message(byte[] body, int length) {
+        if (length == 0) {
             return "";
         }
         try {
-            JsonNode first = JSON.readTree(new LimitedInputStream(entity.getContent(), limit)).path("errors").path(0);
+            JsonNode first = JSON.readTree(body, 0, length).path("errors").path(0);
             String code = first.path("code").asText("");
             String message = first.path("message").asText("");
             return code.isEmpty() && message.isEmpty() ? "" : ": " + code + (message.isEmpty() ? "" : ": " + message);
         } catch (IOException | RuntimeException e) {
-            abort.run(); // an error page we cannot read: do not drain it to keep the connection
-            return "";
+            return ""; // an error page we cannot read
         }
     }
 }

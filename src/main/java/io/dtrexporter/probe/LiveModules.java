@@ -26,8 +26,7 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
     private static final Duration RETIREMENT_MARGIN = Duration.ofSeconds(5);
 
     private final Supplier<ExporterConfig> loader;
-    private final String userAgent;
-    private final ScheduledExecutorService deadlines;
+    private final DtrClient.Shared shared;
     private final ScheduledExecutorService housekeeping;
     private final ReloadListener listener;
     private final AtomicReference<ProbeModules> current;
@@ -44,15 +43,14 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
     /**
      * @param loader reads and checks the config; throws {@link ConfigException} when it is invalid
      */
-    public LiveModules(Supplier<ExporterConfig> loader, String userAgent, ScheduledExecutorService deadlines,
-                       ScheduledExecutorService housekeeping, ReloadListener listener) {
+    public LiveModules(Supplier<ExporterConfig> loader, DtrClient.Shared shared, ScheduledExecutorService housekeeping,
+                       ReloadListener listener) {
         this.loader = loader;
-        this.userAgent = userAgent;
-        this.deadlines = deadlines;
+        this.shared = shared;
         this.housekeeping = housekeeping;
         this.listener = listener;
         ExporterConfig config = loader.get();
-        this.current = new AtomicReference<>(ProbeModules.start(config, userAgent, deadlines));
+        this.current = new AtomicReference<>(ProbeModules.start(config, shared));
         listener.reloaded(true);
     }
 
@@ -76,7 +74,7 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
             return Optional.of(e.getMessage());
         }
         ProbeModules old = current.get();
-        ProbeModules next = old.next(config, userAgent, deadlines);
+        ProbeModules next = old.next(config, shared);
         current.set(next);
         retire(old.retiredBy(next), old);
         listener.reloaded(true);

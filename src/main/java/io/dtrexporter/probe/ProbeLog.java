@@ -25,7 +25,7 @@ public record ProbeLog(long id, Instant time, String module, String target, bool
                 + ", deadline " + seconds(result.timeout()));
         for (ApiResult<?> call : result.calls()) {
             StringBuilder line = new StringBuilder("GET ")
-                    .append(target.resolve(Prober.pathAndQuery(call.api(), module)))
+                    .append(target.resolve(call.call().pathAndQuery().apply(module)))
                     .append(" -> ").append(call.statusCode() == 0 ? "no response" : "HTTP " + call.statusCode())
                     .append(" in ").append(seconds(call.duration()));
             if (call.bodyBytes() != ApiResult.NOT_READ) {

@@ -35,12 +35,9 @@ public final class ProbeMetrics {
                 .add(result.calls().stream().flatMap(call -> call.certificateNotAfter().stream())
                         .min(Instant::compareTo).map(time -> time.getEpochSecond() + 0.0).orElse(null))
                 .addTo(out);
-        result.clusterStatus().body().ifPresent(status -> ClusterStatusMetrics.addTo(status, out));
-        result.jobs().flatMap(ApiResult::body).ifPresent(jobs -> JobMetrics.addTo(jobs, out));
-        result.ping().flatMap(ApiResult::body).ifPresent(ping -> Family.gauge("dtr_ping_healthy",
-                "1 when /_ping of the replica that answered says Healthy")
-                .add(ping.healthy() == null ? null : ping.healthy() ? 1.0 : 0.0).addTo(out));
-        result.workers().flatMap(ApiResult::body).ifPresent(workers -> WorkerMetrics.addTo(workers, out));
+        for (ApiResult<?> call : result.calls()) {
+            addBodyMetrics(call, out);
+        }
         return new MetricSnapshots(out);
     }
 
@@ -55,13 +52,17 @@ public final class ProbeMetrics {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    private static <T> void addBodyMetrics(ApiResult<T> result, List<MetricSnapshot> out) {
+        result.body().ifPresent(body -> result.call().metrics().accept(body, out));
+    }
+
     private static void apiMetrics(List<ApiResult<?>> calls, List<MetricSnapshot> out) {
         Family up = Family.gauge("dtr_api_up", "1 when the DTR API call succeeded");
         Family duration = Family.gauge("dtr_api_duration_seconds", "How long the DTR API call took");
         Family status = Family.gauge("dtr_api_status_code", "HTTP status of the DTR API call, 0 when no response");
         Family error = Family.gauge("dtr_api_error_info", "Why the DTR API call failed, as the reason label");
         for (ApiResult<?> call : calls) {
-            String api = call.api().label();
+            String api = call.api();
             up.add(call.succeeded(), "api", api);
             duration.add(seconds(call.duration()), "api", api);
             status.add((double) call.statusCode(), "api", api);

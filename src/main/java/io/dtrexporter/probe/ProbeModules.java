@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 
 /** The loaded modules, each with the connection pool its probes share. */
 public final class ProbeModules implements Closeable {
@@ -27,8 +26,8 @@ public final class ProbeModules implements Closeable {
         this.modules = modules;
     }
 
-    public static ProbeModules start(ExporterConfig config, String userAgent, ScheduledExecutorService deadlines) {
-        return new ProbeModules(config, Map.of()).next(config, userAgent, deadlines);
+    public static ProbeModules start(ExporterConfig config, DtrClient.Shared shared) {
+        return new ProbeModules(config, Map.of()).next(config, shared);
     }
 
     /**
@@ -36,12 +35,12 @@ public final class ProbeModules implements Closeable {
      * connection pool; the others get new ones. The clients this set has and the new one does not
      * are for the caller to close once their probes end ({@link #retiredBy}).
      */
-    public ProbeModules next(ExporterConfig config, String userAgent, ScheduledExecutorService deadlines) {
+    public ProbeModules next(ExporterConfig config, DtrClient.Shared shared) {
         Map<String, Module> next = new LinkedHashMap<>();
         config.modules().forEach((name, settings) -> {
             Module unchanged = modules.get(name);
             next.put(name, unchanged != null && unchanged.config().equals(settings) ? unchanged
-                    : new Module(settings, new DtrClient(settings, userAgent, deadlines)));
+                    : new Module(settings, new DtrClient(settings, shared)));
         });
         return new ProbeModules(config, Map.copyOf(next));
     }

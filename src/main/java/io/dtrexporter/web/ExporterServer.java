@@ -6,7 +6,7 @@ import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeHistory;
 import io.dtrexporter.probe.ProbeLog;
 import io.dtrexporter.probe.ProbeModules;
-import io.dtrexporter.probe.Prober;
+import io.dtrexporter.work.DeadlineExecutor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,8 +33,11 @@ import org.xnio.SslClientAuthMode;
 /** The exporter's HTTP server: routes, gzip, and a last line of defence against our own bugs. */
 public final class ExporterServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExporterServer.class.getName());
-    /** Threads beyond the probes' for /metrics, /, refusals and the like while every probe slot is busy. */
-    private static final int SPARE_WORKER_THREADS = 16;
+    /**
+     * Worker threads for what blocks: /metrics (and with the old exporter's flags its probe), reload,
+     * the landing page. Probes hold none, so these never wait behind them.
+     */
+    private static final int WORKER_THREADS = 8;
     /**
      * Prometheus asks for gzip on every scrape. At the default level 6, compressing a 3-replica
      * answer (109 KB) cost 1.3 ms of CPU, a quarter of the whole probe; level 1 takes 0.4 ms and
@@ -50,8 +54,7 @@ public final class ExporterServer implements AutoCloseable {
     /**
      * Where and how the server listens.
      *
-     * @param maxConcurrentProbes probes beyond this many at once get 503; each running probe blocks one
-     *                            worker thread while it waits for its DTR
+     * @param maxConcurrentProbes probes beyond this many at once wait up to 1 s for a slot, then get 503
      * @param security            TLS and users of --web.config.file
      * @param timeoutOffsetSeconds taken from Prometheus' scrape timeout to give a probe's deadline
      * @param reload              POST /-/reload, when --web.enable-lifecycle: empty on success, else why not
@@ -62,19 +65,22 @@ public final class ExporterServer implements AutoCloseable {
                            int historyLimit) {
     }
 
+    /** Where probes do their CPU work, and the timers of their slot waits. */
+    public record ProbeWork(DeadlineExecutor cpu, ScheduledExecutorService timers) {
+    }
+
     /**
      * @param metricsPage what /metrics shows: the exporter's own metrics, and with the old exporter's
      *                    flags its DTR's too
      */
-    public ExporterServer(Settings settings, Supplier<ProbeModules> modules, Prober prober,
+    public ExporterServer(Settings settings, Supplier<ProbeModules> modules, ProbeWork work,
                           ExporterMetrics exporterMetrics, Supplier<MetricSnapshots> metricsPage,
                           Supplier<Optional<String>> exampleTarget) {
         int maxConcurrentProbes = settings.maxConcurrentProbes();
         ScrapeWriter writer = new ScrapeWriter();
         ProbeHistory history = new ProbeHistory(settings.historyLimit());
-        HttpHandler probe = new BlockingHandler(guarded(
-                new ProbeHandler(modules, prober, writer, exporterMetrics, maxConcurrentProbes,
-                        settings.timeoutOffsetSeconds(), history)));
+        HttpHandler probe = guarded(new ProbeHandler(modules, work, writer, exporterMetrics, maxConcurrentProbes,
+                settings.timeoutOffsetSeconds(), history));
         HttpHandler reload = new BlockingHandler(guarded(exchange -> {
             Supplier<Optional<String>> reloader = settings.reload().orElseThrow(() ->
                     new HttpError(403, "lifecycle API is not enabled; start with --web.enable-lifecycle"));
@@ -112,7 +118,7 @@ public final class ExporterServer implements AutoCloseable {
                 .setNext(routes));
         this.draining = new GracefulShutdownHandler(root);
         this.undertow = listener(Undertow.builder(), settings)
-                .setWorkerThreads(maxConcurrentProbes + SPARE_WORKER_THREADS)
+                .setWorkerThreads(WORKER_THREADS)
                 .setHandler(draining)
                 .build();
     }

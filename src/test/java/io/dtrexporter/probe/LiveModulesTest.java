@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.config.ModuleConfig;
 import io.dtrexporter.dtr.ApiResult;
-import io.dtrexporter.dtr.DtrApi;
 import io.dtrexporter.dtr.DtrClient;
-import io.dtrexporter.dtr.ResponseParsers;
 import io.dtrexporter.dtr.Target;
+import io.dtrexporter.work.DeadlineExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +27,11 @@ class LiveModulesTest {
     // a new instance per test: each gets its own executors and modules
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
+    private final DeadlineExecutor cpu = new DeadlineExecutor(1, "test-cpu");
     private final AtomicReference<ExporterConfig> next = new AtomicReference<>(config(Duration.ofSeconds(10)));
     private final List<Boolean> outcomes = new ArrayList<>();
-    private final LiveModules live = new LiveModules(next::get, "test", deadlines, scheduler, outcomes::add);
+    private final LiveModules live = new LiveModules(next::get, new DtrClient.Shared("test", deadlines, cpu), scheduler,
+            outcomes::add);
 
     @Test
     void aReplacedPoolIsClosedWhenTheExporterStopsBeforeItsGraceEnds() {
@@ -46,8 +47,8 @@ class LiveModulesTest {
 
         live.close(); // well before the old pool's 20 s + 5 s grace
         scheduler.shutdownNow();
-        ApiResult<?> call = first.call(Target.parse("http://127.0.0.1:1"), DtrApi.CLUSTER_STATUS, "/",
-                ResponseParsers::clusterStatus, System.nanoTime() + 1_000_000_000L);
+        ApiResult<?> call = first.call(Target.parse("http://127.0.0.1:1"), ApiCalls.CLUSTER_STATUS, "/",
+                System.nanoTime() + 1_000_000_000L).join();
         deadlines.shutdownNow();
         assertTrue(call.failure().orElseThrow().detail().toLowerCase().contains("shut down"),
                 "the retired pool was closed: " + call.failure());

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.dtr.ApiResult;
-import io.dtrexporter.dtr.DtrApi;
+import io.dtrexporter.dtr.ApiCall;
 import io.dtrexporter.dtr.FailureReason;
 import io.dtrexporter.dtr.ResponseParsers;
 import io.dtrexporter.dtr.model.ClusterStatus;
@@ -148,7 +148,7 @@ class MalformedBodyFuzzTest {
             }
         }
         // a body that fails to parse always gives the same metrics: checked once per API, not per body
-        for (DtrApi api : List.of(DtrApi.CLUSTER_STATUS, DtrApi.JOBS)) { // the calls whose bodies are mutated
+        for (ApiCall<?> api : List.of(ApiCalls.CLUSTER_STATUS, ApiCalls.JOBS)) { // the calls whose bodies are mutated
             assertEquals(List.of(), downPathProblems(api));
         }
 
@@ -286,25 +286,25 @@ class MalformedBodyFuzzTest {
         }
         Duration took = Duration.ofMillis(40);
         ProbeResult result = c.isJobs()
-                ? new ProbeResult(ApiResult.success(DtrApi.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS),
-                        Optional.of(ApiResult.success(DtrApi.JOBS, 200, took, (JobList) body)), took, TIMEOUT)
-                : new ProbeResult(ApiResult.success(DtrApi.CLUSTER_STATUS, 200, took, (ClusterStatus) body),
-                        Optional.of(ApiResult.success(DtrApi.JOBS, 200, took, GOOD_JOBS)), took, TIMEOUT);
+                ? new ProbeResult(List.of(ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS),
+                        ApiResult.success(ApiCalls.JOBS, 200, took, (JobList) body)), took, TIMEOUT)
+                : new ProbeResult(List.of(ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, took, (ClusterStatus) body),
+                        ApiResult.success(ApiCalls.JOBS, 200, took, GOOD_JOBS)), took, TIMEOUT);
         checkedExposition(result, 1, outcome);
         return outcome;
     }
 
     /** The metrics of a probe whose call of {@code api} failed to parse: dtr_up 0, reason invalid_response. */
-    private static List<String> downPathProblems(DtrApi api) {
+    private static List<String> downPathProblems(ApiCall<?> api) {
         Duration took = Duration.ofMillis(40);
-        ApiResult<ClusterStatus> clusterStatus = api == DtrApi.CLUSTER_STATUS
-                ? ApiResult.failure(api, 200, took, FailureReason.INVALID_RESPONSE, "not the expected JSON")
-                : ApiResult.success(DtrApi.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS);
-        ApiResult<JobList> jobs = api == DtrApi.JOBS
-                ? ApiResult.failure(api, 200, took, FailureReason.INVALID_RESPONSE, "not the expected JSON")
-                : ApiResult.success(DtrApi.JOBS, 200, took, GOOD_JOBS);
+        ApiResult<ClusterStatus> clusterStatus = api == ApiCalls.CLUSTER_STATUS
+                ? ApiResult.failure(ApiCalls.CLUSTER_STATUS, 200, took, FailureReason.INVALID_RESPONSE, "not the expected JSON")
+                : ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS);
+        ApiResult<JobList> jobs = api == ApiCalls.JOBS
+                ? ApiResult.failure(ApiCalls.JOBS, 200, took, FailureReason.INVALID_RESPONSE, "not the expected JSON")
+                : ApiResult.success(ApiCalls.JOBS, 200, took, GOOD_JOBS);
         Outcome outcome = new Outcome(unmutated(Fixtures.JOBS));
-        checkedExposition(new ProbeResult(clusterStatus, Optional.of(jobs), took, TIMEOUT), 0, outcome);
+        checkedExposition(new ProbeResult(List.of(clusterStatus, jobs), took, TIMEOUT), 0, outcome);
         if (outcome.problems.isEmpty() && Exposition.parse(outcome.text)
                 .value("dtr_api_error_info", "api", api.label(), "reason", "invalid_response").isEmpty()) {
             outcome.problems.add(api + ": no dtr_api_error_info with reason invalid_response");
@@ -445,10 +445,10 @@ class MalformedBodyFuzzTest {
     /** Parses both bodies, maps them and checks every format; returns the Prometheus text. */
     private static Exposition render(String clusterStatus, String jobs) throws IOException {
         Duration took = Duration.ofMillis(40);
-        ProbeResult result = new ProbeResult(
-                ApiResult.success(DtrApi.CLUSTER_STATUS, 200, took, ResponseParsers.clusterStatus(
+        ProbeResult result = new ProbeResult(List.of(
+                ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, took, ResponseParsers.clusterStatus(
                         new ByteArrayInputStream(clusterStatus.getBytes(StandardCharsets.UTF_8)))),
-                Optional.of(ApiResult.success(DtrApi.JOBS, 200, took,
+                ApiResult.success(ApiCalls.JOBS, 200, took,
                         ResponseParsers.jobs(new ByteArrayInputStream(jobs.getBytes(StandardCharsets.UTF_8))))),
                 took, TIMEOUT);
         Outcome outcome = new Outcome(unmutated(Fixtures.JOBS));

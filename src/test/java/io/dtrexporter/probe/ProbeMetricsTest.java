@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.dtr.ApiResult;
-import io.dtrexporter.dtr.DtrApi;
 import io.dtrexporter.dtr.FailureReason;
 import io.dtrexporter.dtr.ResponseParsers;
 import io.dtrexporter.dtr.model.ClusterStatus;
@@ -23,8 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -198,10 +199,10 @@ class ProbeMetricsTest {
     @Test
     void theEarliestCertificateExpiryOfTheCallsIsExported() throws IOException {
         Instant soon = Instant.parse("2026-12-01T00:00:00Z");
-        ProbeResult result = new ProbeResult(
-                ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(4), clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY))
+        ProbeResult result = new ProbeResult(List.of(
+                ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, Duration.ofMillis(4), clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY))
                         .withCertificateNotAfter(Optional.of(soon.plusSeconds(86400))),
-                Optional.of(ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(4), jobs(Fixtures.JOBS))
+                ApiResult.success(ApiCalls.JOBS, 200, Duration.ofMillis(4), jobs(Fixtures.JOBS))
                         .withCertificateNotAfter(Optional.of(soon))),
                 Duration.ofMillis(5), Duration.ofSeconds(10));
         Exposition metrics = Exposition.parse(write(result));
@@ -303,10 +304,10 @@ class ProbeMetricsTest {
 
     @Test
     void aFailedCallKeepsTheOtherCallsMetricsAndSaysWhy() throws IOException {
-        ApiResult<ClusterStatus> failed = ApiResult.failure(DtrApi.CLUSTER_STATUS, 403, Duration.ofMillis(12),
+        ApiResult<ClusterStatus> failed = ApiResult.failure(ApiCalls.CLUSTER_STATUS, 403, Duration.ofMillis(12),
                 FailureReason.FORBIDDEN, "HTTP 403");
-        ApiResult<JobList> jobs = ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(30), jobs(Fixtures.JOBS));
-        Exposition metrics = Exposition.parse(write(new ProbeResult(failed, Optional.of(jobs), Duration.ofMillis(31), Duration.ofSeconds(10))));
+        ApiResult<JobList> jobs = ApiResult.success(ApiCalls.JOBS, 200, Duration.ofMillis(30), jobs(Fixtures.JOBS));
+        Exposition metrics = Exposition.parse(write(new ProbeResult(List.of(failed, jobs), Duration.ofMillis(31), Duration.ofSeconds(10))));
         assertEquals(0, metrics.get("dtr_up"));
         assertEquals(0, metrics.get("dtr_api_up", "api", "cluster_status"));
         assertEquals(403, metrics.get("dtr_api_status_code", "api", "cluster_status"));
@@ -350,10 +351,10 @@ class ProbeMetricsTest {
     }
 
     private static String text(ClusterStatus status, Optional<JobList> jobs) throws IOException {
-        ProbeResult result = new ProbeResult(
-                ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(40), status),
-                jobs.map(j -> ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(20), j)),
-                Duration.ofMillis(41), Duration.ofSeconds(10));
+        List<ApiResult<?>> calls = new ArrayList<>();
+        calls.add(ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, Duration.ofMillis(40), status));
+        jobs.ifPresent(j -> calls.add(ApiResult.success(ApiCalls.JOBS, 200, Duration.ofMillis(20), j)));
+        ProbeResult result = new ProbeResult(calls, Duration.ofMillis(41), Duration.ofSeconds(10));
         return write(result);
     }
 

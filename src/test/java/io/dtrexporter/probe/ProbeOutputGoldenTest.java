@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.dtr.ApiResult;
-import io.dtrexporter.dtr.DtrApi;
 import io.dtrexporter.dtr.ResponseParsers;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
@@ -17,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,16 +61,13 @@ class ProbeOutputGoldenTest {
     /** Every call made and answered: cluster_status from the fixture, the jobs, ping and workers fixtures. */
     private static ProbeResult result(Fixtures clusterStatus) throws IOException {
         Instant notAfter = Instant.parse("2027-03-01T12:00:00Z");
-        return new ProbeResult(
-                ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(12),
+        return new ProbeResult(List.of(
+                ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, Duration.ofMillis(12),
                         ResponseParsers.clusterStatus(stream(clusterStatus))).withCertificateNotAfter(Optional.of(notAfter)),
-                Optional.of(ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(7),
-                        ResponseParsers.jobs(stream(Fixtures.JOBS)))),
-                Duration.ofMillis(13), Duration.ofSeconds(10),
-                Optional.of(ApiResult.success(DtrApi.PING, 503, Duration.ofMillis(2),
-                        ResponseParsers.ping(stream(Fixtures.PING_UNHEALTHY)))),
-                Optional.of(ApiResult.success(DtrApi.WORKERS, 200, Duration.ofMillis(3),
-                        ResponseParsers.workers(stream(Fixtures.WORKERS)))));
+                ApiResult.success(ApiCalls.JOBS, 200, Duration.ofMillis(7), ResponseParsers.jobs(stream(Fixtures.JOBS))),
+                ApiResult.success(ApiCalls.PING, 503, Duration.ofMillis(2), ResponseParsers.ping(stream(Fixtures.PING_UNHEALTHY))),
+                ApiResult.success(ApiCalls.WORKERS, 200, Duration.ofMillis(3), ResponseParsers.workers(stream(Fixtures.WORKERS)))),
+                Duration.ofMillis(13), Duration.ofSeconds(10));
     }
 
     private static ByteArrayInputStream stream(Fixtures fixture) {

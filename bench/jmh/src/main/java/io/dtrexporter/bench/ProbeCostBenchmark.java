@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.dtrexporter.dtr.ApiResult;
-import io.dtrexporter.dtr.DtrApi;
 import io.dtrexporter.dtr.ResponseParsers;
 import io.dtrexporter.dtr.model.ClusterStatus;
 import io.dtrexporter.dtr.model.JobList;
+import io.dtrexporter.probe.ApiCalls;
 import io.dtrexporter.probe.ProbeMetrics;
 import io.dtrexporter.probe.ProbeResult;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -21,7 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -141,9 +141,9 @@ public class ProbeCostBenchmark {
     }
 
     private static ProbeResult result(ClusterStatus clusterStatus, JobList jobs) {
-        return new ProbeResult(
-                ApiResult.success(DtrApi.CLUSTER_STATUS, 200, Duration.ofMillis(12), clusterStatus),
-                Optional.of(ApiResult.success(DtrApi.JOBS, 200, Duration.ofMillis(3), jobs)),
+        return new ProbeResult(List.of(
+                ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, Duration.ofMillis(12), clusterStatus),
+                ApiResult.success(ApiCalls.JOBS, 200, Duration.ofMillis(3), jobs)),
                 Duration.ofMillis(12), Duration.ofSeconds(10));
     }
 

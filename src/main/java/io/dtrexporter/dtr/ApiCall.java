@@ -1,0 +1,36 @@
+package io.dtrexporter.dtr;
+
+import io.dtrexporter.config.ModuleConfig;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
+
+/**
+ * One DTR API call a probe can make, described once: adding a call means one of these and its
+ * mapper. The probe package holds the calls ({@code ApiCalls}); the client needs only the label,
+ * the parser and which statuses answer.
+ *
+ * @param label         the value of the {@code api} metric label
+ * @param pathAndQuery  what the call asks for, as sent (without a target's prefix)
+ * @param parser        reads a body that answered
+ * @param answers       the statuses whose body is the answer; others are failures
+ * @param enabled       whether a module makes this call (its module key)
+ * @param metrics       adds the DTR's figures from a parsed body
+ */
+public record ApiCall<T>(String label, Function<ModuleConfig, String> pathAndQuery, BodyParser<T> parser,
+                         IntPredicate answers, Predicate<ModuleConfig> enabled,
+                         BiConsumer<T, List<MetricSnapshot>> metrics) {
+
+    /** 2xx: the usual answer. */
+    public static boolean isSuccess(int status) {
+        return status >= 200 && status <= 299;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}
