@@ -1,16 +1,19 @@
--- wrk: probe the exporter and count answers whose dtr_up is not 1 (a probe that failed).
--- args: [accept header] [accept-encoding header]; a gzip answer is not inspected.
+-- wrk: probe an exporter and count answers that lack the success line (a probe that failed).
+-- args: [accept header] [accept-encoding header] [success line, default "dtr_up 1"];
+-- a gzip answer is not inspected.
 local threads = {}
 setup = function(thread)
   table.insert(threads, thread)
 end
 down = 0
+local success = "\ndtr_up 1"
 init = function(args)
+  if args[3] and args[3] ~= "" then success = "\n" .. args[3] end
   if args[1] and args[1] ~= "" then wrk.headers["Accept"] = args[1] end
   if args[2] and args[2] ~= "" then wrk.headers["Accept-Encoding"] = args[2] end
 end
 response = function(status, headers, body)
-  if status == 200 and headers["Content-Encoding"] == nil and not string.find(body, "\ndtr_up 1", 1, true) then
+  if status == 200 and headers["Content-Encoding"] == nil and not string.find(body, success, 1, true) then
     down = down + 1
   end
 end

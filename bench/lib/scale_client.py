@@ -66,6 +66,7 @@ def sampler():
 # Like Prometheus, start every probe on time however long the others take: plenty of workers.
 pool = ThreadPoolExecutor(max_workers=1024)
 t0 = time.monotonic() + 0.5
+t0_epoch = time.time() + (t0 - time.monotonic())  # for nginx's $msec (tls_rounds.py)
 threading.Thread(target=sampler, daemon=True).start()
 schedule = sorted((k * interval + i * interval / n, i) for i in range(n)
                   for k in range(int(duration / interval + 0.5)))
@@ -82,11 +83,12 @@ stop_sampling.set()
 samples.append((round(time.monotonic() - t0, 1), count_connections()))
 
 latencies = sorted(r[3] for r in results)
+later = sorted(r[3] for r in results if r[1] >= interval)  # rounds 2 on
 failed = sum(1 for r in results if r[4] != 200 or not r[5])
 
 
-def pct(p):
-    return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else float("nan")
+def pct(p, values=latencies):
+    return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
 
 def by_round():
@@ -102,12 +104,15 @@ def by_round():
 summary = {
     "targets": n, "interval_s": interval, "duration_s": duration, "probes": len(results), "failed": failed,
     "p50_ms": pct(0.50) * 1000, "p99_ms": pct(0.99) * 1000, "max_ms": (latencies[-1] if latencies else 0) * 1000,
+    "p99_ms_after_round_1": pct(0.99, later) * 1000,
     "max_lateness_ms": max((r[2] for r in results), default=0) * 1000,
-    "over_10s": sum(1 for r in results if r[3] > 10),  # Prometheus' default scrape_timeout
+    # Prometheus' default scrape_timeout, and the probe's deadline (the bench module's 10 s timeout)
+    "over_10s": sum(1 for r in results if r[3] > 10),
     "failure_reasons": dict(reasons),
     "statuses": dict(collections.Counter(str(r[4]) for r in results if r[4] != 200)),
     "by_round": by_round(),
     "load_end_s": round(load_end, 1),
+    "t0_epoch": t0_epoch,
     "connections": samples,
     "connections_max_under_load": max((c for t, c in samples if t <= load_end), default=0),
     "connections_after_tail": samples[-1][1],
