@@ -68,7 +68,16 @@ public final class DtrClient implements Closeable {
     /** Two connections for each of 1,000 DTRs, and some room; an idle one costs a few KB (see below). */
     public static final int MAX_CONNECTIONS = 2048;
     private static final TimeValue IDLE_EVICTION = TimeValue.ofMinutes(2);
-    private static final Duration BACKSTOP = Duration.ofSeconds(1);
+    /**
+     * HttpClient's own timeouts of a call end this long after its deadline, so that the reason given
+     * is always the deadline's, which fires first; see {@link #timeoutsFor}.
+     */
+    private static final long BACKSTOP_MILLIS = 100;
+    /**
+     * How often a reactor thread checks its connections' timeouts (HttpClient's default: 1 s), and so
+     * how late past its timeout a connection may close.
+     */
+    private static final TimeValue TIMEOUT_CHECKS = TimeValue.ofMilliseconds(100);
     /**
      * Each HTTP/1.1 connection keeps buffers of this size for its whole life (8 KiB by default). A
      * DTR's status and header lines are a few hundred bytes; lines up to 8 KiB still parse.
@@ -86,15 +95,13 @@ public final class DtrClient implements Closeable {
 
     public DtrClient(ModuleConfig module, Shared shared) {
         this.shared = shared;
-        // The probe's deadline ends every call (Exchange's alarm); HttpClient's own timeouts only back it
-        // up, a little later, so that the reason given is always the deadline.
-        Timeout timeout = Timeout.of(module.timeout().plus(BACKSTOP));
+        // Each call brings its own timeouts (timeoutsFor); these only bound a connection's life between calls.
+        Timeout timeout = Timeout.of(module.timeout().plusMillis(BACKSTOP_MILLIS));
         this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setTlsStrategy(TlsContexts.strategy(module.tls()))
                 .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
                         .setVersionPolicy(HttpVersionPolicy.NEGOTIATE) // h2 when ALPN says so, else HTTP/1.1
-                        .setHandshakeTimeout(timeout)
-                        .build())
+                        .build()) // no handshake timeout of its own: a handshake takes the call's connect timeout
                 .setMessageMultiplexing(true) // an HTTP/2 connection carries all the calls to its DTR
                 .setMaxConnPerRoute(MAX_CONNECTIONS_PER_TARGET)
                 .setMaxConnTotal(MAX_CONNECTIONS)
@@ -108,15 +115,11 @@ public final class DtrClient implements Closeable {
                 .setConnectionManager(pool)
                 .setIOReactorConfig(IOReactorConfig.custom()
                         .setIoThreadCount(Runtime.getRuntime().availableProcessors())
+                        .setSelectInterval(TIMEOUT_CHECKS)
                         .setSoTimeout(timeout)
                         .build())
                 .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(timeout)
-                        .setResponseTimeout(timeout)
-                        .setRedirectsEnabled(false)
-                        .build())
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -188,7 +191,8 @@ public final class DtrClient implements Closeable {
                 return CompletableFuture.completedFuture(ApiResult.failure(call, 0, elapsed(), FailureReason.TIMEOUT,
                         "no time left for the call within the probe's deadline"));
             }
-            SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json");
+            SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json")
+                    .setRequestConfig(timeoutsFor(deadline));
             authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
             received = new ReceivedBody(call.answers(), MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES);
             Future<ReceivedBody> running;
@@ -292,6 +296,26 @@ public final class DtrClient implements Closeable {
         private Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - start);
         }
+    }
+
+    /**
+     * Every stage of a call ends with HttpClient's own failure at the call's deadline (plus the
+     * backstop): waiting for a pooled connection, connecting, the TLS handshake (which takes the
+     * connect timeout) and the answer. Cancelling does not suffice: httpclient5 5.6 does not pass a
+     * cancel on to a connection that is still connecting or in its handshake; it would keep its pool
+     * lease and its socket until a timeout of the module's length. Against a DTR that accepts and
+     * never answers, every probe then left a socket behind, and the pool's two per DTR filled up.
+     */
+    @SuppressWarnings("deprecation") // a connect timeout per request is what ends a connect at its call's deadline
+    private static RequestConfig timeoutsFor(long deadlineNanos) {
+        Timeout left = Timeout.ofMilliseconds(
+                TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime())) + BACKSTOP_MILLIS);
+        return RequestConfig.custom()
+                .setConnectionRequestTimeout(left)
+                .setConnectTimeout(left)
+                .setResponseTimeout(left)
+                .setRedirectsEnabled(false)
+                .build();
     }
 
     private static FailureReason classify(Throwable e) {

@@ -34,6 +34,8 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     private int size;
     private long limit;
     private volatile boolean overLimit;
+    private boolean hasBody;
+    private boolean ended;
     private FutureCallback<ReceivedBody> done;
 
     /**
@@ -52,13 +54,14 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
         status = response.getCode();
         location = response.getFirstHeader("Location") == null ? null : response.getFirstHeader("Location").getValue();
         limit = answered() ? successLimit : errorLimit;
+        done = resultCallback;
         if (entity == null) {
-            resultCallback.completed(this);
+            ended = true;
             return;
         }
+        hasBody = true;
         contentType = entity.getContentType();
         declaredLength = entity.getContentLength();
-        done = resultCallback;
         if (declaredLength > limit) {
             overLimit = true;
             throw new BodyTooLargeException(limit); // nothing needs to be read
@@ -92,9 +95,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
 
     @Override
     public void streamEnd(List<? extends Header> trailers) {
-        if (done != null) {
-            done.completed(this);
-        }
+        ended = true;
     }
 
     @Override
@@ -102,9 +103,19 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
         // the caller learns of it through the exchange's own callback
     }
 
+    /**
+     * HttpClient calls this right after it gave the connection back to the pool, so the answer is
+     * reported complete here and not at the end of the stream: a probe's next calls then find the
+     * connection in the pool (and over HTTP/2 share it) instead of opening another one. The bytes
+     * stay for the parser; they go with this object.
+     */
     @Override
     public void releaseResources() {
-        // the bytes stay for the parser; they go with this object
+        FutureCallback<ReceivedBody> callback = done;
+        if (ended && callback != null) {
+            done = null;
+            callback.completed(this);
+        }
     }
 
     /** The status, 0 before the headers came. */
@@ -140,7 +151,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     }
 
     boolean hasBody() {
-        return done != null;
+        return hasBody;
     }
 
     byte[] bytes() {

@@ -13,12 +13,15 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,19 +78,9 @@ class DtrConnectionsTest {
     void aProbeCutAtItsDeadlineGivesItsConnectionsUp() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              ExporterHarness exporter = ExporterHarness.start(dir, "modules:\n  default:\n    timeout: 1s\n")) {
-            List<CompletableFuture<Boolean>> closedByExporter = new ArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                while (!silent.isClosed()) {
-                    try {
-                        Socket socket = silent.accept(); // reads the request, answers nothing
-                        closedByExporter.add(CompletableFuture.supplyAsync(() -> readsToEnd(socket)));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            List<CompletableFuture<Boolean>> closedByExporter = new CopyOnWriteArrayList<>();
+            // reads the request, answers nothing
+            acceptForever(silent, socket -> closedByExporter.add(CompletableFuture.supplyAsync(() -> readsToEnd(socket))));
 
             Exposition metrics = exporter.probe("http://127.0.0.1:" + silent.getLocalPort(), null);
             assertEquals(1, metrics.get("dtr_api_error_info", "api", "cluster_status", "reason", "timeout"));
@@ -99,6 +92,58 @@ class DtrConnectionsTest {
                 assertTrue(closed.get(5, TimeUnit.SECONDS), "the exporter closed the connection it gave up");
             }
         }
+    }
+
+    /**
+     * A DTR that accepts and never answers, so the TLS handshake is still running at the deadline.
+     * HttpClient's cancel does not reach such a connection: it kept its socket and its pool lease
+     * until the module's timeout (here 5 s, plus 1 s), while Prometheus' shorter scrape timeout had
+     * ended the probe after 1 s.
+     */
+    @Test
+    void aProbeCutAtItsDeadlineDuringTheTlsHandshakeClosesItsConnectionAndFreesThePool() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ExporterHarness exporter = ExporterHarness.start(dir, config())) {
+            List<CompletableFuture<Long>> lifetimes = new CopyOnWriteArrayList<>();
+            acceptForever(silent, socket -> lifetimes.add(CompletableFuture.supplyAsync(() -> millisOpen(socket))));
+            String target = "https://127.0.0.1:" + silent.getLocalPort();
+            for (int probe = 0; probe < 2; probe++) { // the second finds the pool as the first left it
+                HttpResponse<String> response = exporter.get(ExporterHarness.probePath(target, null),
+                        "X-Prometheus-Scrape-Timeout-Seconds", "1.5"); // deadline: 1.5 s less the 0.5 s offset
+                Exposition metrics = Exposition.parse(response.body());
+                assertEquals(1, metrics.get("dtr_api_error_info", "api", "cluster_status", "reason", "timeout"));
+            }
+            assertTrue(lifetimes.size() >= 2 && lifetimes.size() <= 4, "connections: " + lifetimes.size());
+            for (CompletableFuture<Long> lifetime : lifetimes) {
+                long millis = lifetime.get(10, TimeUnit.SECONDS);
+                assertTrue(millis < 3_000, "a connection stayed open " + millis + " ms, past its probe's 1 s deadline");
+            }
+            Exposition own = Exposition.parse(exporter.get("/metrics").body());
+            assertEquals(0, own.get("dtr_exporter_pool_leased_connections", "module", "default"));
+            assertEquals(0, own.get("dtr_exporter_pool_pending_connections", "module", "default"));
+        }
+    }
+
+    /** Hands every connection the server accepts to {@code accepted}, on a daemon thread. */
+    private static void acceptForever(ServerSocket server, Consumer<Socket> accepted) {
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    accepted.accept(server.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** How long the peer kept the connection open, reading (and dropping) what it sends; at most 10 s. */
+    private static long millisOpen(Socket socket) {
+        long start = System.nanoTime();
+        readsToEnd(socket);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
     /** {@code waves} rounds of {@code perWave} probes at once, each expected to be up. */
