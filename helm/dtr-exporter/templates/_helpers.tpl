@@ -147,6 +147,11 @@ Called with (dict "root" $ "name" <module name> "module" <module values>).
 {{- if $m.timeout }}
 {{- $_ := set $module "timeout" $m.timeout }}
 {{- end }}
+{{- range $call := list "ping" "workers" }}{{/* the optional calls, as in exporter.yml */}}
+{{- if hasKey $m $call }}
+{{- $_ := set $module $call (index $m $call) }}
+{{- end }}
+{{- end }}
 {{- $_ := set $modules $name $module }}
 {{- end }}
 {{- toYaml (dict "modules" $modules) }}

@@ -87,6 +87,8 @@ class HelmChartMultiDtrTest {
         assertEquals(Optional.of("dtr.prod.example.com"), prod.tls().serverName());
         assertEquals(50, prod.jobCount());
         assertEquals("PT8S", prod.timeout().toString());
+        assertFalse(prod.workers(), "workers: false reaches exporter.yml");
+        assertTrue(prod.ping(), "ping, not given, keeps its default");
 
         ModuleConfig lab = config.module("lab").orElseThrow();
         assertEquals("monitor", lab.basicAuth().orElseThrow().username());
