@@ -13,8 +13,12 @@ import io.dtrexporter.dtr.model.ClusterStatus;
 import io.dtrexporter.probe.ApiCalls;
 import io.dtrexporter.testing.SimulatedDtr;
 import io.dtrexporter.work.DeadlineExecutor;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,64 @@ class DtrClientTest {
             assertEquals((1 << 20) + 24, result.bodyBytes(), "read to its end");
             assertEquals(0, client.poolStats().getLeased());
             assertEquals(1, client.poolStats().getAvailable());
+        }
+    }
+
+    /**
+     * A DTR whose name takes long to look up (a DNS server that is slow or gone) holds up neither
+     * the thread that starts the call (an Undertow I/O thread in the exporter) nor a call to another
+     * DTR, and its own call ends at its deadline as a timeout.
+     */
+    @Test
+    void aSlowNameLookupHoldsUpNeitherTheCallerNorAnotherDtr() {
+        CountDownLatch dnsAnswers = new CountDownLatch(1);
+        HostLookups lookups = new HostLookups(host -> {
+            if (host.equals("dtr.slow-dns.test")) {
+                awaitQuietly(dnsAnswers);
+                throw new UnknownHostException(host);
+            }
+            return InetAddress.getAllByName(host);
+        });
+        try (DtrClient client = new DtrClient(module(), new DtrClient.Shared("test", deadlines, cpu, lookups))) {
+            long start = System.nanoTime();
+            CompletableFuture<ApiResult<ClusterStatus>> slow = client.call(Target.parse("https://dtr.slow-dns.test"),
+                    ApiCalls.CLUSTER_STATUS, SimulatedDtr.CLUSTER_STATUS, start + TimeUnit.MILLISECONDS.toNanos(500));
+            long startedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(startedMillis < 250, "call() returned after " + startedMillis + " ms: it waited for the DNS");
+
+            Target healthy = Target.parse(dtr.httpTarget().replace("127.0.0.1", "localhost"));
+            ApiResult<ClusterStatus> other = client.call(healthy, ApiCalls.CLUSTER_STATUS, SimulatedDtr.CLUSTER_STATUS,
+                    deadline()).join();
+            assertTrue(other.succeeded(), other.failure().toString());
+
+            ApiResult<ClusterStatus> timedOut = slow.join();
+            assertEquals(FailureReason.TIMEOUT, timedOut.failure().orElseThrow().reason());
+            long endedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(endedMillis < 1_500, "the slow call ended " + endedMillis + " ms after it started, deadline 500 ms");
+        } finally {
+            dnsAnswers.countDown();
+        }
+    }
+
+    @Test
+    void anUnknownHostFailsTheCallAsAConnectionFailureThatNamesIt() {
+        HostLookups lookups = new HostLookups(host -> {
+            throw new UnknownHostException(host + ": Name or service not known");
+        });
+        try (DtrClient client = new DtrClient(module(), new DtrClient.Shared("test", deadlines, cpu, lookups))) {
+            ApiResult<ClusterStatus> result = client.call(Target.parse("https://dtr.gone.test"), ApiCalls.CLUSTER_STATUS,
+                    SimulatedDtr.CLUSTER_STATUS, deadline()).join();
+            ApiResult.Failure failure = result.failure().orElseThrow();
+            assertEquals(FailureReason.CONNECTION, failure.reason());
+            assertEquals("unknown host dtr.gone.test: Name or service not known", failure.detail());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
