@@ -98,7 +98,7 @@ public final class ExporterServer implements AutoCloseable {
                     .orElse("no probe log with id \"" + id + "\" (only the recent ones are kept)"));
         });
         HttpHandler config = guarded(exchange -> {
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.TEXT_PLAIN);
             exchange.getResponseSender().send(ConfigDisplay.yaml(modules.get().config()));
         });
         RoutingHandler routes = new RoutingHandler()
@@ -119,7 +119,7 @@ public final class ExporterServer implements AutoCloseable {
         this.draining = new GracefulShutdownHandler(root);
         this.undertow = listener(Undertow.builder(), settings)
                 .setWorkerThreads(WORKER_THREADS)
-                .setHandler(draining)
+                .setHandler(new DefaultContentType(draining))
                 .build();
     }
 

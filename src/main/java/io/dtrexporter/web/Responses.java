@@ -5,12 +5,14 @@ import io.undertow.util.Headers;
 
 /** Small text answers: errors are one line of text/plain. */
 final class Responses {
+    static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
     private Responses() {
     }
 
     static void text(HttpServerExchange exchange, int status, String body) {
         exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, TEXT_PLAIN);
         exchange.getResponseSender().send(body.endsWith("\n") ? body : body + "\n");
     }
 }

@@ -1,5 +1,6 @@
 package io.dtrexporter.web;
 
+import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -12,9 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
- * Writes metrics in the format the Accept header asks for: Prometheus text, OpenMetrics or protobuf.
- * The answer is written into memory first and then sent without blocking, so no thread waits on a
- * slow client. Compression is the job of the gzip handler around every route.
+ * Writes metrics in the format the Accept header asks for: Prometheus text, OpenMetrics or protobuf,
+ * with the name escaping it asks for, as client_java's PrometheusScrapeHandler does. The answer is
+ * written into memory first and then sent without blocking, so no thread waits on a slow client.
+ * Compression is the job of the gzip handler around every route.
  */
 final class ScrapeWriter {
     /** A 3-replica probe writes about 110 KB of text; most answers fit without growing. */
@@ -28,9 +30,12 @@ final class ScrapeWriter {
 
     Rendered render(String accept, MetricSnapshots snapshots) {
         ExpositionFormatWriter writer = formats.findWriter(accept);
+        // Prometheus 3 asks for escaping=allow-utf-8 and reads names outside [a-zA-Z0-9_:] as they
+        // are; without the parameter (Prometheus 2) such characters become underscores
+        EscapingScheme escaping = EscapingScheme.fromAcceptHeader(accept);
         Bytes out = new Bytes();
         try {
-            writer.write(out, snapshots);
+            writer.write(out, snapshots, escaping);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory does not fail
         }
