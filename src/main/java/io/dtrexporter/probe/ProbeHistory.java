@@ -50,16 +50,6 @@ public final class ProbeHistory {
         }
     }
 
-    /** Newest first. */
-    public synchronized List<ProbeLog> recent() {
-        return new ArrayList<>(recent);
-    }
-
-    /** Newest first. */
-    public synchronized List<ProbeLog> failures() {
-        return new ArrayList<>(failures);
-    }
-
     /** The last probe of each module and target seen recently, newest first. */
     public synchronized List<ProbeLog> latestPerTarget() {
         List<ProbeLog> logs = new ArrayList<>(latest.values());
