@@ -4,7 +4,6 @@ import io.dtrexporter.config.ConfigDisplay;
 import io.dtrexporter.config.WebConfig;
 import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeHistory;
-import io.dtrexporter.probe.ProbeLog;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.work.DeadlineExecutor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -19,7 +18,6 @@ import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -58,7 +56,7 @@ public final class ExporterServer implements AutoCloseable {
      * @param security            TLS and users of --web.config.file
      * @param timeoutOffsetSeconds taken from Prometheus' scrape timeout to give a probe's deadline
      * @param reload              POST /-/reload, when --web.enable-lifecycle: empty on success, else why not
-     * @param historyLimit        how many recent probes, and apart from them failed ones, / and /logs keep
+     * @param historyLimit        how many recent probes, failed ones and targets' last probes / and /logs keep
      */
     public record Settings(InetSocketAddress address, int maxConcurrentProbes, WebSecurity security,
                            double timeoutOffsetSeconds, Optional<Supplier<Optional<String>>> reload,
@@ -90,13 +88,7 @@ public final class ExporterServer implements AutoCloseable {
         }));
         HttpHandler metrics = new BlockingHandler(guarded(exchange -> writer.write(exchange, metricsPage.get())));
         HttpHandler landing = guarded(new LandingPage(modules, exampleTarget, history));
-        HttpHandler logs = guarded(exchange -> {
-            String id = exchange.getQueryParameters().getOrDefault("id", new ArrayDeque<>()).peekFirst();
-            Optional<ProbeLog> log = id != null && id.matches("[0-9]{1,18}")
-                    ? history.find(Long.parseLong(id)) : Optional.empty();
-            Responses.text(exchange, log.isPresent() ? 200 : 404, log.map(ProbeLog::text)
-                    .orElse("no probe log with id \"" + id + "\" (only the recent ones are kept)"));
-        });
+        HttpHandler logs = guarded(new LogsPage(history));
         HttpHandler config = guarded(exchange -> {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.TEXT_PLAIN);
             exchange.getResponseSender().send(ConfigDisplay.yaml(modules.get().config()));

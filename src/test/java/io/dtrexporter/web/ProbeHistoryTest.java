@@ -10,6 +10,9 @@ import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.LogCapture;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seeing what happened: recent probes on /, one probe's log, debug=true, /config. */
+/** Seeing what happened: the targets on /, the kept logs on /logs, one probe's log, debug=true, /config. */
 class ProbeHistoryTest {
     private static final String PASSWORD = "history-Secret-9";
     @TempDir
@@ -62,12 +65,12 @@ class ProbeHistoryTest {
         for (int i = 0; i < 5; i++) { // a flood of successes...
             exporter.probe(dtr.target(), "open");
         }
+        String logs = exporter.get("/logs").body();
+        Matcher failure = Pattern.compile("<tr class=\"down\"><td><a href=\"/logs\\?id=(\\d+)\">.*?<td class=\"mono\">"
+                + Pattern.quote(dead) + "</td>").matcher(logs);
+        assertTrue(failure.find(), "...does not push the failure out: " + logs);
         String page = exporter.get("/").body();
-        Matcher failure = Pattern.compile("Recent failed probes</h2>.*?<td>" + Pattern.quote(dead)
-                + "</td><td><b>failure</b>.*?href=\"/logs\\?id=(\\d+)\"", Pattern.DOTALL).matcher(page);
-        assertTrue(failure.find(), "...does not push the failure out: " + page);
-        String recent = page.substring(page.indexOf("Recent probes"), page.indexOf("Recent failed probes"));
-        assertEquals(3, recent.split("href=\"/logs").length - 1, "--history.limit=3");
+        assertTrue(page.contains("<td class=\"mono\">" + dead + "</td>"), "nor its row off /: " + page);
 
         HttpResponse<String> log = exporter.get("/logs?id=" + failure.group(1));
         assertEquals(200, log.statusCode());
@@ -92,7 +95,38 @@ class ProbeHistoryTest {
     void anUnknownLogIs404() {
         assertEquals(404, exporter.get("/logs?id=999999").statusCode());
         assertEquals(404, exporter.get("/logs?id=abc").statusCode());
-        assertEquals(404, exporter.get("/logs").statusCode());
+    }
+
+    @Test
+    void logsWithoutAnIdListsTheKeptLogsNewestFirstEachLinkAnswering() {
+        exporter.probe(dtr.target(), "open");
+        exporter.get(ExporterHarness.probePath("http://127.0.0.1:1", "open"));
+        HttpResponse<String> list = exporter.get("/logs");
+        assertEquals(200, list.statusCode(), list.body());
+        assertTrue(list.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        Matcher row = Pattern.compile("<tr class=\"(up|down)\"><td><a href=\"(/logs\\?id=(\\d+))\">.*?</td><td"
+                + " class=\"num\">([^<]+)</td><td>([^<]+)</td><td class=\"mono\">([^<]+)</td><td class=\"result\">"
+                + "(up|down)</td>").matcher(list.body());
+        List<Long> ids = new ArrayList<>();
+        while (row.find()) {
+            ids.add(Long.parseLong(row.group(3)));
+            HttpResponse<String> log = exporter.get(row.group(2));
+            assertEquals(200, log.statusCode(), row.group(2));
+            assertTrue(log.body().startsWith("probe " + row.group(3) + " of target " + row.group(6) + " with module \""
+                    + row.group(5) + "\" at " + row.group(4) + ","), log.body());
+            assertTrue(log.body().contains(row.group(1).equals("up") ? "success: dtr_up 1" : "failure: dtr_up 0"));
+        }
+        assertTrue(ids.size() >= 2, list.body());
+        List<Long> newestFirst = new ArrayList<>(ids);
+        newestFirst.sort(Comparator.reverseOrder());
+        assertEquals(newestFirst, ids);
+        assertEquals("http://127.0.0.1:1", listedTarget(list.body()), "the newest first");
+    }
+
+    private static String listedTarget(String logs) {
+        Matcher target = Pattern.compile("<td class=\"mono\">([^<]+)</td>").matcher(logs);
+        assertTrue(target.find(), logs);
+        return target.group(1);
     }
 
     @Test
