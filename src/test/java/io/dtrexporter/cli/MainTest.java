@@ -167,6 +167,45 @@ class MainTest {
         }
     }
 
+    /** The error is the one line: a process that never started has not "stopped". */
+    @Test
+    void portInUseLogsNothingBesideTheError() throws IOException {
+        Path config = writeConfig(VALID_CONFIG);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             LogCapture logged = LogCapture.of("io.dtrexporter", record -> true)) {
+            Exit exit = run("--config.file=" + config, "--web.listen-address=127.0.0.1:" + taken.getLocalPort());
+
+            assertEquals(1, exit.code());
+            assertEquals(List.of(), logged.records().stream().map(LogRecord::getMessage).toList());
+        }
+    }
+
+    /** Ctrl-C pressed twice, or SIGTERM then SIGINT, while probes drain: one stop, one "stopped" line. */
+    @Test
+    void aSecondStopSignalStopsNothingMoreAndLogsNoSecondStopped() throws Exception {
+        int port = FreePorts.loopback();
+        Map<String, Runnable> handlers = new ConcurrentHashMap<>();
+        try (LogCapture stopped = LogCapture.of(Main.class.getName(), record -> record.getMessage().equals("stopped"))) {
+            CompletableFuture<Integer> exit = runUntilStopped(port, (name, action) -> {
+                handlers.put(name, action);
+                return true;
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!handlers.containsKey("INT") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread first = new Thread(handlers.get("TERM"));
+            Thread second = new Thread(handlers.get("INT"));
+            first.start();
+            second.start();
+            first.join(30_000);
+            second.join(30_000);
+
+            assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+            assertEquals(1, stopped.records().size());
+        }
+    }
+
     @Test
     void addressOfAnotherMachineIsNotReportedAsInUse() {
         String address = "192.0.2.1:0"; // TEST-NET-1 (RFC 5737): assigned to no machine
