@@ -61,7 +61,7 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             new Flag("dtr-password", "password", "", "DTR_PASSWORD: basic_auth.password of module default."),
             new Flag("enable-tls", null, "true", "ENABLE_TLS: false allows plain http (allow_plain_http)."),
             new Flag("port", "port", "", "PORT: the same as --web.listen-address=:<port>."),
-            new Flag("timeout", "duration", "10s", "TIMEOUT: timeout of module default."),
+            new Flag("timeout", "duration", "10s", "TIMEOUT: timeout of module default, a duration such as 10s or 1m30s."),
             new Flag("verbose", null, "false", "VERBOSE: the same as --log.level=debug."),
             new Flag("job-count", "n", "100", "JOB_COUNT: job_count of module default."));
 
@@ -116,6 +116,11 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             values.put(flag.name(), flag.defaultValue());
         }
         values.putAll(givenAndLegacy);
+        if (given.contains("port") && given.contains("web.listen-address")) {
+            throw new UsageException("--port=" + values.get("port") + " and --web.listen-address="
+                    + values.get("web.listen-address") + " both set the listen address; give one of them");
+        }
+        // the environment's PORT may be meant for another program: a --web.listen-address flag wins over it
         if (!values.get("port").isEmpty() && !given.contains("web.listen-address")) {
             values.put("web.listen-address", ":" + values.get("port"));
         }

@@ -106,6 +106,23 @@ class MainTest {
         assertEquals("", exit.out());
     }
 
+    /** The old exporter's flags: what is missing or contradictory is named, in the flag's and the variable's names. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --connection-string=https://dtr.corp --dtr-username=monitor | --dtr-password / DTR_PASSWORD is missing (--dtr-username / DTR_USERNAME is set)
+            --connection-string=https://dtr.corp --dtr-password=s3cret  | --dtr-username / DTR_USERNAME is missing (--dtr-password / DTR_PASSWORD is set)
+            --port=9581 --web.listen-address=:9580                       | --port=9581 and --web.listen-address=:9580 both set the listen address; give one of them
+            """)
+    void wrongCombinationOfFlagsExitsOneWithOneLineNamingThem(String flags, String problem) {
+        List<String> args = new java.util.ArrayList<>(List.of(flags.split(" ")));
+        args.add("--config.file=" + writeConfig("modules: {}\n"));
+        Exit exit = run(args.toArray(String[]::new));
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: " + problem + "; try --help"), exit.errLines());
+        assertEquals("", exit.out());
+    }
+
     @Test
     void invalidConfigExitsOneWithTheConfigMessageAndNoStackTrace() {
         Path config = writeConfig("modules:\n  prod:\n    timeout: ten\n");
