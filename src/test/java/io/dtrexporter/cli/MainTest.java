@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The command line as the issue specifies it: --help and --version exit 0; a wrong flag, an invalid
@@ -54,9 +55,10 @@ class MainTest {
         }
     }
 
-    @Test
-    void helpListsEveryFlagAndExitsZero() {
-        Exit exit = run("--help");
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h"})
+    void helpListsEveryFlagAndExitsZero(String helpFlag) {
+        Exit exit = run(helpFlag);
 
         assertEquals(0, exit.code());
         for (String flag : List.of("--config.file", "--web.listen-address", "--demo", "--log.level", "--help",
@@ -97,6 +99,15 @@ class MainTest {
             --log.format=xml              | --log.format=xml: expected logfmt or json
             --config.auto-reload-interval=soon | --config.auto-reload-interval=soon: expected a duration such as 30s or 1m
             --timeout-offset=-1           | --timeout-offset=-1: expected a number of seconds, 0 or more
+            --config=exporter.yml         | unknown flag --config (did you mean --config.file?)
+            --web.listen-adress=:9580     | unknown flag --web.listen-adress (did you mean --web.listen-address?)
+            --listen-address=:9580        | unknown flag --listen-address (did you mean --web.listen-address?)
+            --log-level=debug             | unknown flag --log-level (did you mean --log.level?)
+            -config.file=exporter.yml     | unknown flag -config.file (did you mean --config.file?)
+            -dtr-password=s3cret          | unknown flag -dtr-password (did you mean --dtr-password?)
+            exporter.yml                  | unexpected argument "exporter.yml"; flags look like --name=value
+            dtr-password=s3cret           | unexpected argument "dtr-password=..."; flags look like --name=value
+            --no-such-flag=s3cret         | unknown flag --no-such-flag
             """)
     void wrongFlagExitsOneWithOneLineNamingIt(String flag, String problem) {
         Exit exit = run("--config.file=" + writeConfig(VALID_CONFIG), flag);
