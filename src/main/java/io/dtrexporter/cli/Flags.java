@@ -49,7 +49,7 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                     "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
             new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),
             new Flag("log.format", "format", "logfmt", "Log line format: logfmt or json."),
-            new Flag("help", null, "false", "Show this help and exit."),
+            new Flag("help", null, "false", "Show this help and exit; also -h."),
             new Flag("version", null, "false", "Show the version and exit."));
 
     /** The old single-target exporter's flags and their environment variables, still honoured. */
@@ -62,9 +62,11 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             new Flag("dtr-password", "password", "", "DTR_PASSWORD: basic_auth.password of module default."),
             new Flag("enable-tls", null, "true", "ENABLE_TLS: false allows plain http (allow_plain_http)."),
             new Flag("port", "port", "", "PORT: the same as --web.listen-address=:<port>."),
-            new Flag("timeout", "duration", "10s", "TIMEOUT: timeout of module default."),
+            new Flag("timeout", "duration", "10s", "TIMEOUT: timeout of module default, a duration such as 10s or 1m30s."),
             new Flag("verbose", null, "false", "VERBOSE: the same as --log.level=debug."),
             new Flag("job-count", "n", "100", "JOB_COUNT: job_count of module default."));
+
+    private static final List<Flag> ALL_FLAGS = Stream.concat(FLAGS.stream(), LEGACY_FLAGS.stream()).toList();
 
     private static final Map<String, String> LEGACY_DEFAULTS = LEGACY_FLAGS.stream()
             .collect(Collectors.toMap(Flag::name, Flag::defaultValue));
@@ -88,14 +90,15 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
     private static Map<String, String> given(String... args) {
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
+            String arg = args[i].equals("-h") ? "--help" : args[i]; // the one short flag, as in Prometheus
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new UsageException("unexpected argument \"" + arg + "\"; flags look like --name=value");
+                throw notAFlag(arg);
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
-            Flag flag = Stream.concat(FLAGS.stream(), LEGACY_FLAGS.stream()).filter(f -> f.name().equals(name))
-                    .findFirst().orElseThrow(() -> new UsageException("unknown flag --" + name));
+            Flag flag = ALL_FLAGS.stream().filter(f -> f.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new UsageException("unknown flag --" + name
+                            + nearest(name).map(known -> " (did you mean --" + known + "?)").orElse("")));
             String value;
             if (equals >= 0) {
                 value = arg.substring(equals + 1);
@@ -111,12 +114,34 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
         return values;
     }
 
+    /** Not --name[=value]: Go's -name, which the old exporter took, or a stray word. */
+    private static UsageException notAFlag(String arg) {
+        String goStyle = arg.startsWith("-") && !arg.startsWith("--") ? arg.substring(1).split("=", 2)[0] : "";
+        Optional<String> meant = goStyle.isEmpty() ? Optional.empty() : nearest(goStyle);
+        if (meant.isPresent()) {
+            return new UsageException("unknown flag -" + goStyle + " (did you mean --" + meant.get() + "?)");
+        }
+        int equals = arg.indexOf('=');
+        // what follows = is not repeated: it may be a password
+        return new UsageException("unexpected argument \"" + (equals < 0 ? arg : arg.substring(0, equals + 1) + "...")
+                + "\"; flags look like --name=value");
+    }
+
+    private static Optional<String> nearest(String unknown) {
+        return FlagSuggestion.nearest(unknown, ALL_FLAGS.stream().map(Flag::name).toList());
+    }
+
     private static Flags build(Map<String, String> givenAndLegacy, Set<String> given) {
         Map<String, String> values = new LinkedHashMap<>();
         for (Flag flag : FLAGS) {
             values.put(flag.name(), flag.defaultValue());
         }
         values.putAll(givenAndLegacy);
+        if (given.contains("port") && given.contains("web.listen-address")) {
+            throw new UsageException("--port=" + values.get("port") + " and --web.listen-address="
+                    + values.get("web.listen-address") + " both set the listen address; give one of them");
+        }
+        // the environment's PORT may be meant for another program: a --web.listen-address flag wins over it
         if (!values.get("port").isEmpty() && !given.contains("web.listen-address")) {
             values.put("web.listen-address", ":" + values.get("port"));
         }

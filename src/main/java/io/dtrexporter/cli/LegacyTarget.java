@@ -17,6 +17,16 @@ record LegacyTarget(String connectionString, Optional<String> caFile, Optional<S
                     Optional<String> keyFile, Optional<String> username, Optional<String> password,
                     boolean enableTls, Duration timeout, int jobCount) {
 
+    /** Said in the old exporter's words: the YAML path of basic_auth would mean nothing to its user. */
+    LegacyTarget {
+        if (username.isPresent() && password.isEmpty()) {
+            throw new UsageException("--dtr-password / DTR_PASSWORD is missing (--dtr-username / DTR_USERNAME is set)");
+        }
+        if (password.isPresent() && username.isEmpty()) {
+            throw new UsageException("--dtr-username / DTR_USERNAME is missing (--dtr-password / DTR_PASSWORD is set)");
+        }
+    }
+
     /** The module in exporter.yml's shape, so that the config loader checks it like any other. */
     ObjectNode module() {
         Target target = parsedTarget();

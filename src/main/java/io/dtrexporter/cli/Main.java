@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.ConsoleHandler;
@@ -103,9 +104,12 @@ public final class Main {
             Running running = start(flags);
             started.complete(running);
             CountDownLatch stopped = new CountDownLatch(1);
+            AtomicBoolean stopping = new AtomicBoolean();
             Runnable stop = () -> {
-                running.close();
-                stopped.countDown();
+                if (stopping.compareAndSet(false, true)) { // Ctrl-C twice, or TERM then INT: one stop
+                    running.close();
+                    stopped.countDown();
+                }
             };
             boolean termHeard = signals.handle("TERM", stop);
             boolean intHeard = signals.handle("INT", stop);
@@ -168,13 +172,18 @@ public final class Main {
                           Optional<DemoDtr> demo) implements AutoCloseable {
         @Override
         public void close() {
+            release();
+            LOG.info("stopped");
+        }
+
+        /** Closes everything without a word: a start that failed has nothing that "stopped". */
+        private void release() {
             server.close();
             modules.close();
             cpu.close();
             deadlines.shutdownNow();
             fileWatch.shutdownNow();
             demo.ifPresent(DemoDtr::close);
-            LOG.info("stopped");
         }
 
         public int port() {
@@ -205,13 +214,14 @@ public final class Main {
         WebSecurity security = flags.webConfigFile().map(WebSecurity::load).orElseGet(WebSecurity::none);
         Optional<DemoDtr> demo = flags.demo() ? Optional.of(DemoDtr.start()) : Optional.empty();
         Supplier<ExporterConfig> loader = () -> withDemoModule(load(flags), flags, demo);
-        withDemoModule(firstLook, flags, demo);
+        // the modules start with the config already read: read twice, its warnings would be said twice
+        ExporterConfig initial = withDemoModule(firstLook, flags, demo);
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("probe-deadline"));
         deadlines.setRemoveOnCancelPolicy(true); // most alarms are cancelled; do not keep them queued
         DeadlineExecutor cpu = DeadlineExecutor.forCores("probe-cpu");
         ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(daemonThreads("file-watch"));
         ExporterMetrics metrics = new ExporterMetrics();
-        LiveModules modules = new LiveModules(loader, new DtrClient.Shared(Version.userAgent(), deadlines, cpu), fileWatch,
+        LiveModules modules = new LiveModules(initial, loader, new DtrClient.Shared(Version.userAgent(), deadlines, cpu), fileWatch,
                 metrics::configLoaded);
         metrics.watchPools(() -> poolStats(modules.get()));
         if (!flags.autoReloadInterval().isZero()) {
@@ -231,7 +241,7 @@ public final class Main {
         try {
             server.start();
         } catch (RuntimeException e) {
-            running.close();
+            running.release();
             throw new StartupException("cannot listen on " + describe(flags) + ": " + whyNotListening(e));
         }
         LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()

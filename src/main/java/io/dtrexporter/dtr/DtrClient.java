@@ -364,6 +364,7 @@ public final class DtrClient implements Closeable {
         if (e instanceof UnknownHostException) {
             return "unknown host " + message;
         }
-        return message == null ? e.getClass().getSimpleName() : message;
+        return (message == null ? e.getClass().getSimpleName() : message)
+                + TlsHints.hint(e).map(hint -> "; " + hint).orElse("");
     }
 }

@@ -14,7 +14,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
@@ -32,7 +31,7 @@ final class TlsContexts {
     static TlsStrategy strategy(TlsConfig tls) {
         SSLContext context = sslContext(tls);
         HostnameVerifier verifier = tls.insecureSkipVerify() ? NoopHostnameVerifier.INSTANCE
-                : tls.serverName().<HostnameVerifier>map(TlsContexts::verifierFor).orElseGet(DefaultHostnameVerifier::new);
+                : new CertificateNameCheck(tls.serverName());
         return new DefaultClientTlsStrategy(context, null, null, SSLBufferMode.DYNAMIC, HostnameVerificationPolicy.CLIENT,
                 verifier) {
             @Override
@@ -44,12 +43,6 @@ final class TlsContexts {
                 });
             }
         };
-    }
-
-    /** Checks the certificate against server_name instead of the host the exporter connected to. */
-    private static HostnameVerifier verifierFor(String serverName) {
-        DefaultHostnameVerifier delegate = new DefaultHostnameVerifier();
-        return (connectedHost, session) -> delegate.verify(serverName, session);
     }
 
     private static SSLContext sslContext(TlsConfig tls) {

@@ -45,12 +45,17 @@ public final class LiveModules implements AutoCloseable, Supplier<ProbeModules> 
      */
     public LiveModules(Supplier<ExporterConfig> loader, DtrClient.Shared shared, ScheduledExecutorService housekeeping,
                        ReloadListener listener) {
+        this(loader.get(), loader, shared, housekeeping, listener);
+    }
+
+    /** @param initial the config to start with, already read by {@code loader} */
+    public LiveModules(ExporterConfig initial, Supplier<ExporterConfig> loader, DtrClient.Shared shared,
+                       ScheduledExecutorService housekeeping, ReloadListener listener) {
         this.loader = loader;
         this.shared = shared;
         this.housekeeping = housekeeping;
         this.listener = listener;
-        ExporterConfig config = loader.get();
-        this.current = new AtomicReference<>(ProbeModules.start(config, shared));
+        this.current = new AtomicReference<>(ProbeModules.start(initial, shared));
         listener.reloaded(true);
     }
 

@@ -11,6 +11,8 @@ import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.SimulatedDtr;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,8 +21,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +80,38 @@ class LegacyFlagsTest {
             assertTrue(metrics.has("dtr_exporter_build_info"), "and the exporter's own metrics");
         } finally {
             ChildProcesses.stop(exporter);
+        }
+    }
+
+    /**
+     * The image's exporter.yml has a module default, which the old flags replace: one warning says so,
+     * and a start that fails on a taken port adds only its error, no "stopped" for what never started.
+     */
+    @Test
+    void aTakenPortWithTheOldFlagsReplacingTheFilesDefaultPrintsTheWarningOnceThenTheError() throws Exception {
+        Files.writeString(dir.resolve("exporter.yml"), "modules:\n  default: {}\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.withDefaultSignals(
+                    ChildProcesses.java(Main.class, "--web.listen-address=" + address)))
+                    .directory(dir.toFile()).redirectError(dir.resolve("stderr").toFile())
+                    .redirectOutput(dir.resolve("stdout").toFile());
+            builder.environment().putAll(oldEnvironment());
+            Process exporter = builder.start();
+            try {
+                assertTrue(exporter.waitFor(60, TimeUnit.SECONDS), "the exporter exits");
+            } finally {
+                ChildProcesses.stop(exporter);
+            }
+
+            List<String> stderr = Files.readAllLines(dir.resolve("stderr"));
+            assertEquals(1, exporter.exitValue());
+            assertEquals(2, stderr.size(), String.join("\n", stderr));
+            assertTrue(stderr.get(0).matches("ts=\\S+ level=warn caller=ConfigLoader msg=\"config file exporter.yml:"
+                    + " modules.default is replaced by the old exporter's flags \\(--connection-string, --dtr-\\*\\)\""),
+                    stderr.get(0));
+            assertEquals("dtr-exporter: error: cannot listen on " + address + ": address already in use", stderr.get(1));
+            assertEquals("", Files.readString(dir.resolve("stdout")));
         }
     }
 

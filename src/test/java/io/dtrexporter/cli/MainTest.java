@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The command line as the issue specifies it: --help and --version exit 0; a wrong flag, an invalid
@@ -54,9 +55,10 @@ class MainTest {
         }
     }
 
-    @Test
-    void helpListsEveryFlagAndExitsZero() {
-        Exit exit = run("--help");
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h"})
+    void helpListsEveryFlagAndExitsZero(String helpFlag) {
+        Exit exit = run(helpFlag);
 
         assertEquals(0, exit.code());
         for (String flag : List.of("--config.file", "--web.listen-address", "--demo", "--log.level", "--help",
@@ -97,9 +99,35 @@ class MainTest {
             --log.format=xml              | --log.format=xml: expected logfmt or json
             --config.auto-reload-interval=soon | --config.auto-reload-interval=soon: expected a duration such as 30s or 1m
             --timeout-offset=-1           | --timeout-offset=-1: expected a number of seconds, 0 or more
+            --config=exporter.yml         | unknown flag --config (did you mean --config.file?)
+            --web.listen-adress=:9580     | unknown flag --web.listen-adress (did you mean --web.listen-address?)
+            --listen-address=:9580        | unknown flag --listen-address (did you mean --web.listen-address?)
+            --log-level=debug             | unknown flag --log-level (did you mean --log.level?)
+            -config.file=exporter.yml     | unknown flag -config.file (did you mean --config.file?)
+            -dtr-password=s3cret          | unknown flag -dtr-password (did you mean --dtr-password?)
+            exporter.yml                  | unexpected argument "exporter.yml"; flags look like --name=value
+            dtr-password=s3cret           | unexpected argument "dtr-password=..."; flags look like --name=value
+            --no-such-flag=s3cret         | unknown flag --no-such-flag
             """)
     void wrongFlagExitsOneWithOneLineNamingIt(String flag, String problem) {
         Exit exit = run("--config.file=" + writeConfig(VALID_CONFIG), flag);
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: " + problem + "; try --help"), exit.errLines());
+        assertEquals("", exit.out());
+    }
+
+    /** The old exporter's flags: what is missing or contradictory is named, in the flag's and the variable's names. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --connection-string=https://dtr.corp --dtr-username=monitor | --dtr-password / DTR_PASSWORD is missing (--dtr-username / DTR_USERNAME is set)
+            --connection-string=https://dtr.corp --dtr-password=s3cret  | --dtr-username / DTR_USERNAME is missing (--dtr-password / DTR_PASSWORD is set)
+            --port=9581 --web.listen-address=:9580                       | --port=9581 and --web.listen-address=:9580 both set the listen address; give one of them
+            """)
+    void wrongCombinationOfFlagsExitsOneWithOneLineNamingThem(String flags, String problem) {
+        List<String> args = new java.util.ArrayList<>(List.of(flags.split(" ")));
+        args.add("--config.file=" + writeConfig("modules: {}\n"));
+        Exit exit = run(args.toArray(String[]::new));
 
         assertEquals(1, exit.code());
         assertEquals(List.of("dtr-exporter: error: " + problem + "; try --help"), exit.errLines());
@@ -164,6 +192,45 @@ class MainTest {
             assertEquals(List.of("dtr-exporter: error: cannot listen on " + address + ": address already in use"),
                     exit.errLines());
             assertNoStackTrace(exit);
+        }
+    }
+
+    /** The error is the one line: a process that never started has not "stopped". */
+    @Test
+    void portInUseLogsNothingBesideTheError() throws IOException {
+        Path config = writeConfig(VALID_CONFIG);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             LogCapture logged = LogCapture.of("io.dtrexporter", record -> true)) {
+            Exit exit = run("--config.file=" + config, "--web.listen-address=127.0.0.1:" + taken.getLocalPort());
+
+            assertEquals(1, exit.code());
+            assertEquals(List.of(), logged.records().stream().map(LogRecord::getMessage).toList());
+        }
+    }
+
+    /** Ctrl-C pressed twice, or SIGTERM then SIGINT, while probes drain: one stop, one "stopped" line. */
+    @Test
+    void aSecondStopSignalStopsNothingMoreAndLogsNoSecondStopped() throws Exception {
+        int port = FreePorts.loopback();
+        Map<String, Runnable> handlers = new ConcurrentHashMap<>();
+        try (LogCapture stopped = LogCapture.of(Main.class.getName(), record -> record.getMessage().equals("stopped"))) {
+            CompletableFuture<Integer> exit = runUntilStopped(port, (name, action) -> {
+                handlers.put(name, action);
+                return true;
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!handlers.containsKey("INT") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread first = new Thread(handlers.get("TERM"));
+            Thread second = new Thread(handlers.get("INT"));
+            first.start();
+            second.start();
+            first.join(30_000);
+            second.join(30_000);
+
+            assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+            assertEquals(1, stopped.records().size());
         }
     }
 

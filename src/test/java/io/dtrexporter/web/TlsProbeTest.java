@@ -2,6 +2,7 @@ package io.dtrexporter.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.Exposition;
@@ -14,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Probes over TLS: the module's CA, server_name, client certificates in each key format. */
@@ -117,6 +122,27 @@ class TlsProbeTest {
         assertEquals(1, metrics.get("dtr_api_error_info", "api", "cluster_status", "reason", "tls"), module);
         assertEquals(0, metrics.get("dtr_api_status_code", "api", "cluster_status"));
         assertFalse(metrics.has("dtr_server_count"));
+    }
+
+    /** The probe log and debug=true name the setting that fixes the failure, not only the JDK's words. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            jvm_trust_store | PKIX path building failed | set tls_config.ca_file to the DTR's CA
+            other_ca        | PKIX path building failed | set tls_config.ca_file to the DTR's CA
+            name_wrong      | doesn't match           | set tls_config.server_name to a name the certificate holds
+            """)
+    void aTlsFailureSaysWhatToSetInTheProbeLogAndInDebugOutput(String module, String jdkWords, String hint) {
+        String debug = exporter.get(ExporterHarness.probePath(dtr.httpsTarget(), module) + "&debug=true").body();
+        Matcher id = Pattern.compile("^probe (\\d+) of target").matcher(debug);
+        assertTrue(id.find(), debug);
+        String log = exporter.get("/logs?id=" + id.group(1)).body();
+
+        for (String text : List.of(debug, log)) {
+            String failure = text.lines().filter(line -> line.contains("cluster_status -> ")).findFirst().orElse("");
+            assertTrue(failure.contains(": failed, tls: "), text);
+            assertTrue(failure.contains(jdkWords), failure);
+            assertTrue(failure.endsWith("; " + hint), failure);
+        }
     }
 
     @ParameterizedTest

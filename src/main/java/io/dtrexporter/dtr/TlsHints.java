@@ -1,0 +1,29 @@
+package io.dtrexporter.dtr;
+
+import java.security.cert.CertPathBuilderException;
+import java.util.Optional;
+
+/**
+ * What to set in the module when a TLS handshake fails for a reason its tls_config fixes. The JDK's
+ * words ("PKIX path building failed") say what went wrong, not what to do about it.
+ */
+final class TlsHints {
+    static final String UNKNOWN_CA = "set tls_config.ca_file to the DTR's CA";
+    static final String NAME_MISMATCH = "set tls_config.server_name to a name the certificate holds";
+
+    private TlsHints() {
+    }
+
+    static Optional<String> hint(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateNameCheck.NameMismatchException) {
+                return Optional.of(NAME_MISMATCH);
+            }
+            // no chain from the DTR's certificate to a trusted CA; an expired or revoked one fails validation instead
+            if (cause instanceof CertPathBuilderException) {
+                return Optional.of(UNKNOWN_CA);
+            }
+        }
+        return Optional.empty();
+    }
+}
