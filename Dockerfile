@@ -25,5 +25,6 @@ ENV MALLOC_ARENA_MAX=2
 # not named on the command line, so the old exporter's `docker run -e CONNECTION_STRING=...` still
 # works: its module default then takes the place of the example's.
 WORKDIR /etc/dtr-exporter
+# No CMD: the exporter listens on :9580 by default, and a --web.listen-address here would make the
+# old exporter's -e PORT=... silently lose, and its --port flag an error.
 ENTRYPOINT ["java", "@/opt/dtr-exporter/jvm.options", "-jar", "/opt/dtr-exporter/dtr-exporter.jar"]
-CMD ["--web.listen-address=:9580"]

@@ -84,9 +84,7 @@ class DtrConnectionsTest {
 
             Exposition metrics = exporter.probe("http://127.0.0.1:" + silent.getLocalPort(), null);
             assertEquals(1, metrics.get("dtr_api_error_info", "api", "cluster_status", "reason", "timeout"));
-            Exposition own = Exposition.parse(exporter.get("/metrics").body());
-            assertEquals(0, own.get("dtr_exporter_pool_leased_connections", "module", "default"));
-            assertEquals(0, own.get("dtr_exporter_pool_pending_connections", "module", "default"));
+            assertPoolEmptiesWithinASecond(exporter);
             assertTrue(closedByExporter.size() >= 1 && closedByExporter.size() <= 2, "connections: " + closedByExporter.size());
             for (CompletableFuture<Boolean> closed : closedByExporter) {
                 assertTrue(closed.get(5, TimeUnit.SECONDS), "the exporter closed the connection it gave up");
@@ -113,15 +111,35 @@ class DtrConnectionsTest {
                 Exposition metrics = Exposition.parse(response.body());
                 assertEquals(1, metrics.get("dtr_api_error_info", "api", "cluster_status", "reason", "timeout"));
             }
-            assertTrue(lifetimes.size() >= 2 && lifetimes.size() <= 4, "connections: " + lifetimes.size());
+            // at most one per call: a call waiting for a lease gets one as an earlier call's handshake fails
+            assertTrue(lifetimes.size() >= 2 && lifetimes.size() <= 8, "connections: " + lifetimes.size());
             for (CompletableFuture<Long> lifetime : lifetimes) {
                 long millis = lifetime.get(10, TimeUnit.SECONDS);
                 assertTrue(millis < 3_000, "a connection stayed open " + millis + " ms, past its probe's 1 s deadline");
             }
-            Exposition own = Exposition.parse(exporter.get("/metrics").body());
-            assertEquals(0, own.get("dtr_exporter_pool_leased_connections", "module", "default"));
-            assertEquals(0, own.get("dtr_exporter_pool_pending_connections", "module", "default"));
+            assertPoolEmptiesWithinASecond(exporter);
         }
+    }
+
+    /**
+     * The exporter's /metrics shows no connection of module default leased or waited for, within a
+     * second: a cancelled exchange gives its lease back on a reactor thread, just after the answer.
+     */
+    private static void assertPoolEmptiesWithinASecond(ExporterHarness exporter) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        double leased;
+        double pending;
+        do {
+            Exposition own = Exposition.parse(exporter.get("/metrics").body());
+            leased = own.get("dtr_exporter_pool_leased_connections", "module", "default");
+            pending = own.get("dtr_exporter_pool_pending_connections", "module", "default");
+            if (leased == 0 && pending == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() - giveUp < 0);
+        assertEquals(0, leased, "leased connections a second after the probe");
+        assertEquals(0, pending, "pending connection requests a second after the probe");
     }
 
     /** Hands every connection the server accepts to {@code accepted}, on a daemon thread. */
