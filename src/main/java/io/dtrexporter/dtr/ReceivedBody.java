@@ -9,6 +9,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -27,6 +28,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     private final int errorLimit;
     private final IntPredicate answers;
     private volatile int status;
+    private volatile boolean http2;
     private String contentType;
     private String location;
     private long declaredLength = -1;
@@ -52,6 +54,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
                                 FutureCallback<ReceivedBody> resultCallback) throws IOException {
         status = response.getCode();
+        http2 = HttpVersion.HTTP_2.equals(response.getVersion());
         location = response.getFirstHeader("Location") == null ? null : response.getFirstHeader("Location").getValue();
         limit = answered() ? successLimit : errorLimit;
         done = resultCallback;
@@ -116,6 +119,11 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
             done = null;
             callback.completed(this);
         }
+    }
+
+    /** Whether the answer came over HTTP/2. */
+    boolean http2() {
+        return http2;
     }
 
     /** The status, 0 before the headers came. */
