@@ -107,8 +107,11 @@ public final class Main {
             AtomicBoolean stopping = new AtomicBoolean();
             Runnable stop = () -> {
                 if (stopping.compareAndSet(false, true)) { // Ctrl-C twice, or TERM then INT: one stop
-                    running.close();
-                    stopped.countDown();
+                    try {
+                        running.close();
+                    } finally { // a close that fails must not leave main waiting for ever
+                        stopped.countDown();
+                    }
                 }
             };
             boolean termHeard = signals.handle("TERM", stop);

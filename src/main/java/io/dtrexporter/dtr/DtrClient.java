@@ -104,11 +104,13 @@ public final class DtrClient implements Closeable {
     private final CloseableHttpAsyncClient http;
     private final Optional<String> authorization;
     private final Shared shared;
+    private final boolean caFileSet;
     /** Routes given a limit of their own; targets come from query parameters, so this stays bounded. */
     private final AtomicInteger http2Routes = new AtomicInteger();
 
     public DtrClient(ModuleConfig module, Shared shared) {
         this.shared = shared;
+        this.caFileSet = !module.tls().trustedCas().isEmpty();
         // Each call brings its own timeouts (timeoutsFor); these only bound a connection's life between calls.
         Timeout timeout = Timeout.of(module.timeout().plusMillis(BACKSTOP_MILLIS));
         this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
@@ -383,12 +385,12 @@ public final class DtrClient implements Closeable {
         return FailureReason.CONNECTION;
     }
 
-    private static String describe(Throwable e) {
+    private String describe(Throwable e) {
         String message = e.getMessage();
         if (e instanceof UnknownHostException) {
             return "unknown host " + message;
         }
         return (message == null ? e.getClass().getSimpleName() : message)
-                + TlsHints.hint(e).map(hint -> "; " + hint).orElse("");
+                + TlsHints.hint(e, caFileSet).map(hint -> "; " + hint).orElse("");
     }
 }

@@ -42,10 +42,14 @@ final class ExampleProbe {
                 .findFirst();
     }
 
-    /** A wildcard pattern names no host we could link to: {@code *.dtr.corp} has no real name in it. */
+    /**
+     * A wildcard pattern names no host we could link to: {@code *.dtr.corp} has no real name in it.
+     * The placeholder is only for a module without credentials: one click would send them to a host
+     * nobody configured.
+     */
     private static Stream<String> candidates(ModuleConfig module) {
         if (module.allowedTargets().any()) {
-            return Stream.of(PLACEHOLDER_TARGET);
+            return module.hasCredentials() ? Stream.empty() : Stream.of(PLACEHOLDER_TARGET);
         }
         return module.allowedTargets().patterns().stream().map(HostPattern::text)
                 .filter(text -> !text.contains("*"))

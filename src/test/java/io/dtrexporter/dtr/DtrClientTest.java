@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,29 @@ class DtrClientTest {
             ApiResult.Failure failure = result.failure().orElseThrow();
             assertEquals(FailureReason.CONNECTION, failure.reason());
             assertEquals("unknown host dtr.gone.test: Name or service not known", failure.detail());
+        }
+    }
+
+    /** The DNS fails after the DTR's name was found: its calls go on with the address found. */
+    @Test
+    void aDnsOutageDoesNotFailTheCallsOfADtrWhoseNameWasFound() throws InterruptedException {
+        AtomicBoolean dnsDown = new AtomicBoolean();
+        HostLookups lookups = new HostLookups(host -> {
+            if (dnsDown.get()) {
+                throw new UnknownHostException(host + ": Temporary failure in name resolution");
+            }
+            return InetAddress.getAllByName(host);
+        }, Duration.ofMillis(1), Duration.ofMinutes(10));
+        try (DtrClient client = new DtrClient(module(), new DtrClient.Shared("test", deadlines, cpu, lookups))) {
+            Target target = Target.parse(dtr.httpTarget().replace("127.0.0.1", "localhost"));
+            assertTrue(client.call(target, ApiCalls.CLUSTER_STATUS, SimulatedDtr.CLUSTER_STATUS, deadline()).join().succeeded());
+            dnsDown.set(true);
+            Thread.sleep(10); // the name found is no longer fresh: it is looked up again, and that fails
+            for (int i = 0; i < 3; i++) {
+                ApiResult<ClusterStatus> result = client.call(target, ApiCalls.CLUSTER_STATUS, SimulatedDtr.CLUSTER_STATUS,
+                        deadline()).join();
+                assertTrue(result.succeeded(), result.failure().toString());
+            }
         }
     }
 

@@ -58,6 +58,14 @@ class ExampleProbeTest {
         assertEquals(Optional.empty(), ExampleProbe.path(config(guarded("m", "*.dtr.corp", "10.0.3.*")), Optional.empty()));
     }
 
+    /** allowed_targets: ["*"] with a password: the placeholder's click would send it to dtr.example.com. */
+    @Test
+    void aModuleWithCredentialsThatMayProbeAnyHostGetsNoPlaceholderLink() {
+        ModuleConfig anyHost = new ModuleConfig("m", Optional.of(new BasicAuth("monitor", new Secret<>("pw"))),
+                TlsConfig.DEFAULT, AllowedTargets.ANY, false, ModuleConfig.DEFAULT_JOB_COUNT, ModuleConfig.DEFAULT_TIMEOUT);
+        assertEquals(Optional.empty(), ExampleProbe.path(config(anyHost), Optional.empty()));
+    }
+
     private static ModuleConfig guarded(String name, String... allowed) {
         return new ModuleConfig(name, Optional.of(new BasicAuth("monitor", new Secret<>("pw"))), TlsConfig.DEFAULT,
                 new AllowedTargets(Arrays.stream(allowed).map(HostPattern::parse).toList(), false), false,

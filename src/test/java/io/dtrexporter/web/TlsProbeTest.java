@@ -128,7 +128,7 @@ class TlsProbeTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             jvm_trust_store | PKIX path building failed | set tls_config.ca_file to the DTR's CA
-            other_ca        | PKIX path building failed | set tls_config.ca_file to the DTR's CA
+            other_ca        | PKIX path building failed | tls_config.ca_file does not hold the CA that issued the DTR's certificate (or the DTR does not send its intermediate certificates)
             name_wrong      | doesn't match           | set tls_config.server_name to a name the certificate holds
             """)
     void aTlsFailureSaysWhatToSetInTheProbeLogAndInDebugOutput(String module, String jdkWords, String hint) {
