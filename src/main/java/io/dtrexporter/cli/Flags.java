@@ -92,7 +92,10 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i].equals("-h") ? "--help" : args[i]; // the one short flag, as in Prometheus
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw notAFlag(arg);
+                throw i > 0 && args[i - 1].contains("password") // e.g. --dtr-password= s3cret: the word is the secret
+                        ? new UsageException("unexpected argument after " + args[i - 1].split("=", 2)[0]
+                                + " (not shown: it may be the password); flags look like --name=value")
+                        : notAFlag(arg);
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);

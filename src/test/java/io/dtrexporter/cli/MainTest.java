@@ -117,6 +117,16 @@ class MainTest {
         assertEquals("", exit.out());
     }
 
+    /** A space after = turns the password into a stray word: it is not repeated. */
+    @Test
+    void aStrayWordAfterAPasswordFlagIsNotShown() {
+        Exit exit = run("--config.file=" + writeConfig(VALID_CONFIG), "--dtr-password=", "s3cret-Pa55");
+
+        assertEquals(1, exit.code());
+        assertEquals(List.of("dtr-exporter: error: unexpected argument after --dtr-password (not shown: it may be the"
+                + " password); flags look like --name=value; try --help"), exit.errLines());
+    }
+
     /** The old exporter's flags: what is missing or contradictory is named, in the flag's and the variable's names. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
