@@ -32,11 +32,8 @@ record LegacyTarget(String connectionString, Optional<String> caFile, Optional<S
         Target target = parsedTarget();
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode module = json.objectNode();
-        if (username.isPresent() || password.isPresent()) {
-            module.putObject("basic_auth")
-                    .put("username", username.orElse(""))
-                    .put("password", password.orElse(""));
-        }
+        // the constructor refused one without the other
+        username.ifPresent(user -> module.putObject("basic_auth").put("username", user).put("password", password.orElseThrow()));
         ObjectNode tls = json.objectNode();
         // the old flags named files relative to the working folder, not to a config file
         caFile.ifPresent(file -> tls.put("ca_file", absolute(file)));
