@@ -31,7 +31,6 @@ import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
@@ -71,22 +70,18 @@ public final class DtrClient implements Closeable {
     private static final int MAX_HTTP2_ROUTES = 10_000;
     private static final TimeValue IDLE_EVICTION = TimeValue.ofMinutes(2);
     /**
-     * HttpClient's own timeouts of a call end this long after its deadline, so that the reason given
-     * is always the deadline's, which fires first; see {@link #timeoutsFor}.
-     */
-    private static final long BACKSTOP_MILLIS = 100;
-    /**
      * How often a reactor thread checks its connections' timeouts (HttpClient's default: 1 s), and so
      * how late past its timeout a connection may close.
      */
     private static final TimeValue TIMEOUT_CHECKS = TimeValue.ofMilliseconds(100);
     /**
-     * A new connection's timeout until the pool gives it the module's, right after connect or TLS.
-     * It only ever applies to a connection that a deadline's cancel orphaned mid-connect (HttpCore
-     * then completes a session nobody takes): with the module's timeout such a socket stayed open
-     * 5.1 s past a 1 s deadline, seen in about one run in six on a loaded machine.
+     * A new connection's timeout until the pool gives it the module's, right after connect or TLS
+     * (in the same callback). It only ever applies to a connection that a deadline's cancel orphaned
+     * mid-connect (HttpCore then completes a session nobody takes): with the module's timeout such a
+     * socket stayed open 5.1 s past a 1 s deadline, seen in about one run in six on a loaded machine;
+     * with 1 s, it stayed open 1 s after its probe had answered (DtrConnectionsTest).
      */
-    private static final Timeout UNCLAIMED_CONNECTION_TIMEOUT = Timeout.ofSeconds(1);
+    private static final Timeout UNCLAIMED_CONNECTION_TIMEOUT = Timeout.ofMilliseconds(200);
     /**
      * Each HTTP/1.1 connection keeps buffers of this size for its whole life (8 KiB by default). A
      * DTR's status and header lines are a few hundred bytes; lines up to 8 KiB still parse.
@@ -111,8 +106,8 @@ public final class DtrClient implements Closeable {
     public DtrClient(ModuleConfig module, Shared shared) {
         this.shared = shared;
         this.caFileSet = !module.tls().trustedCas().isEmpty();
-        // Each call brings its own timeouts (timeoutsFor); these only bound a connection's life between calls.
-        Timeout timeout = Timeout.of(module.timeout().plusMillis(BACKSTOP_MILLIS));
+        // Each call brings its own timeouts (DeadlineContext); these only bound a connection's life between calls.
+        Timeout timeout = Timeout.of(module.timeout().plusMillis(DeadlineContext.BACKSTOP_MILLIS));
         this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setTlsStrategy(TlsContexts.strategy(module.tls()))
                 .setDnsResolver(shared.lookups()) // answers at once: each call looked its host up first
@@ -204,7 +199,7 @@ public final class DtrClient implements Closeable {
         private final Target target;
         private final long deadline;
         private final long start = System.nanoTime();
-        private final HttpClientContext context = HttpClientContext.create();
+        private final HttpClientContext context;
         private final CompletableFuture<ApiResult<T>> outcome = new CompletableFuture<>();
         private ReceivedBody received;
         /** The exchange HttpClient runs, once the host is looked up; null before. */
@@ -214,6 +209,7 @@ public final class DtrClient implements Closeable {
             this.call = call;
             this.target = target;
             this.deadline = deadline;
+            this.context = new DeadlineContext(deadline);
         }
 
         CompletableFuture<ApiResult<T>> start(String pathAndQuery) {
@@ -229,8 +225,7 @@ public final class DtrClient implements Closeable {
                 return CompletableFuture.completedFuture(ApiResult.failure(call, 0, elapsed(), FailureReason.TIMEOUT,
                         "no time left for the call within the probe's deadline"));
             }
-            SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json")
-                    .setRequestConfig(timeoutsFor(deadline));
+            SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json");
             authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
             received = new ReceivedBody(call.answers(), MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES);
             ScheduledFuture<?> alarm = shared.deadlines().schedule(() -> {
@@ -350,26 +345,6 @@ public final class DtrClient implements Closeable {
         private Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - start);
         }
-    }
-
-    /**
-     * Every stage of a call ends with HttpClient's own failure at the call's deadline (plus the
-     * backstop): waiting for a pooled connection, connecting, the TLS handshake (which takes the
-     * connect timeout) and the answer. Cancelling does not suffice: httpclient5 5.6 does not pass a
-     * cancel on to a connection that is still connecting or in its handshake; it would keep its pool
-     * lease and its socket until a timeout of the module's length. Against a DTR that accepts and
-     * never answers, every probe then left a socket behind, and the pool's two per DTR filled up.
-     */
-    @SuppressWarnings("deprecation") // a connect timeout per request is what ends a connect at its call's deadline
-    private static RequestConfig timeoutsFor(long deadlineNanos) {
-        Timeout left = Timeout.ofMilliseconds(
-                TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime())) + BACKSTOP_MILLIS);
-        return RequestConfig.custom()
-                .setConnectionRequestTimeout(left)
-                .setConnectTimeout(left)
-                .setResponseTimeout(left)
-                .setRedirectsEnabled(false)
-                .build();
     }
 
     private static FailureReason classify(Throwable e) {

@@ -122,6 +122,44 @@ class DtrConnectionsTest {
     }
 
     /**
+     * Overlapping probes of a DTR that accepts and never answers: the pool's two connections hang in
+     * their handshakes, the other calls wait for a lease and get one just before their deadline.
+     * Each connect started then must end at that deadline too. With timeouts fixed when a call
+     * started, such a connect ran a whole timeout more (here 1 s) after its probe had answered: in
+     * the overload benchmark, 106 sockets to one DTR were open at once, with a pool of two.
+     */
+    @Test
+    void callsThatWaitedForTheLeaseOfAStalledDtrCloseTheirConnectionsByTheirDeadline() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ExporterHarness exporter = ExporterHarness.start(dir, config())) {
+            List<CompletableFuture<Long>> closedAt = new CopyOnWriteArrayList<>();
+            acceptForever(silent, socket -> closedAt.add(CompletableFuture.supplyAsync(() -> {
+                readsToEnd(socket);
+                return System.nanoTime();
+            })));
+            String target = "https://127.0.0.1:" + silent.getLocalPort();
+            List<CompletableFuture<HttpResponse<String>>> probes = new ArrayList<>();
+            for (int i = 0; i < 6; i++) { // a deadline every 150 ms: the next waiter gets each lease given up
+                probes.add(CompletableFuture.supplyAsync(() -> exporter.get(ExporterHarness.probePath(target, null),
+                        "X-Prometheus-Scrape-Timeout-Seconds", "1.5"))); // deadline 1 s
+                Thread.sleep(150);
+            }
+            for (CompletableFuture<HttpResponse<String>> probe : probes) {
+                assertEquals(1, Exposition.parse(probe.join().body())
+                        .get("dtr_api_error_info", "api", "cluster_status", "reason", "timeout"));
+            }
+            long answered = System.nanoTime();
+            Thread.sleep(300); // connects started at the deadline reach the DTR a little later
+            assertTrue(closedAt.size() > 2, "calls that waited for a lease connected too: " + closedAt.size());
+            for (CompletableFuture<Long> closed : closedAt) {
+                long afterAnswers = TimeUnit.NANOSECONDS.toMillis(closed.get(10, TimeUnit.SECONDS) - answered);
+                assertTrue(afterAnswers < 600, "a connection stayed open " + afterAnswers
+                        + " ms after every probe had answered at its 1 s deadline");
+            }
+        }
+    }
+
+    /**
      * The exporter's /metrics shows no connection of module default leased or waited for, within a
      * second: a cancelled exchange gives its lease back on a reactor thread, just after the answer.
      */
