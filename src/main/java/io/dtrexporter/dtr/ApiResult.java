@@ -17,8 +17,20 @@ public record ApiResult<T>(ApiCall<T> call, int statusCode, Duration duration, O
     /** {@link #bodyBytes} when the body was not read. */
     public static final long NOT_READ = -1;
 
-    /** Why the call failed, with a detail for logs (never containing credentials). */
+    /**
+     * Why the call failed, with a detail for logs (never containing credentials). A detail is cut
+     * at {@value #MAX_DETAIL_CHARS} characters: it may quote a DTR's error message, which can fill
+     * an error body (64 KiB), and the probe logs and the landing page keep details of many probes.
+     */
     public record Failure(FailureReason reason, String detail) {
+        public static final int MAX_DETAIL_CHARS = 1000;
+
+        public Failure {
+            if (detail.length() > MAX_DETAIL_CHARS) {
+                int end = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_CHARS - 1)) ? MAX_DETAIL_CHARS - 1 : MAX_DETAIL_CHARS;
+                detail = detail.substring(0, end) + "... (" + (detail.length() - end) + " more characters)";
+            }
+        }
     }
 
     public static <T> ApiResult<T> success(ApiCall<T> call, int statusCode, Duration duration, T body) {
