@@ -43,8 +43,8 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             new Flag("timeout-offset", "seconds", "0.5",
                     "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds to give the probe's deadline."),
             new Flag("history.limit", "n", "100",
-                    "Recent probes kept for / and /logs; as many failed ones, and the last probes of as many"
-                            + " targets, are kept apart."),
+                    "Recent probe logs kept for /logs; as many failed ones, and the last probes of as many"
+                            + " targets, are kept apart. / shows every target probed within the hour (up to 5,000)."),
             new Flag("demo", null, "false",
                     "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
             new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),

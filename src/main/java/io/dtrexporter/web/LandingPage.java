@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -55,13 +56,13 @@ final class LandingPage implements HttpHandler {
                 .append(HtmlPage.escape(Version.VERSION)).append(". <a href=\"/metrics\">/metrics</a>: the exporter's")
                 .append(" own metrics. <a href=\"/config\">/config</a>: the loaded configuration.")
                 .append(" <a href=\"/logs\">/logs</a>: the recent probes' logs.</p>\n");
-        targets(html, history.latestPerTarget());
+        targets(html, history.latestPerTarget(), history.keptIds());
         modules(html, modules.get().config().modules().values());
         example(html, ExampleProbe.path(modules.get().config(), exampleTarget.get()));
         HtmlPage.send(exchange, html);
     }
 
-    private static void targets(StringBuilder html, List<ProbeLog> latest) {
+    private static void targets(StringBuilder html, List<ProbeLog> latest, Set<Long> logsKept) {
         Instant now = Instant.now();
         long down = latest.stream().filter(log -> !log.success()).count();
         html.append("<h2>Targets</h2>\n");
@@ -70,7 +71,7 @@ final class LandingPage implements HttpHandler {
             return;
         }
         html.append("<p>").append(down).append(" down, ").append(latest.size() - down).append(" up:")
-                .append(" the last probe of each module and target seen recently, failures first.</p>\n")
+                .append(" the last probe of each module and target probed within the hour, failures first.</p>\n")
                 .append("<table class=\"targets\">\n<tr><th>result</th><th>module</th><th>target</th>")
                 .append("<th>failed calls: reason</th><th>time (UTC)</th><th>duration</th><th>log</th></tr>\n");
         latest.stream().sorted(FAILURES_FIRST).forEach(log -> html
@@ -82,8 +83,9 @@ final class LandingPage implements HttpHandler {
                 .append("</td><td class=\"num\">").append(log.timestamp()).append(" <span class=\"detail\">")
                 .append(age(Duration.between(log.time(), now))).append("</span>")
                 .append("</td><td class=\"num\">").append(ProbeLog.seconds(log.duration()))
-                .append("</td><td class=\"num\"><a href=\"/logs?id=").append(log.id()).append("\">log ")
-                .append(log.id()).append("</a></td></tr>\n"));
+                .append("</td><td class=\"num\">").append(logsKept.contains(log.id())
+                        ? "<a href=\"/logs?id=" + log.id() + "\">log " + log.id() + "</a>" : "<span class=\"detail\">not kept</span>")
+                .append("</td></tr>\n"));
         html.append("</table>\n");
     }
 

@@ -1,16 +1,29 @@
 package io.dtrexporter.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What / and /logs can show stays bounded by --history.limit, and the targets keep their last probe. */
+/**
+ * What /logs can show stays bounded by --history.limit, the targets keep their last probe, and the
+ * rows of / have bounds of their own.
+ */
 class ProbeHistoryBoundsTest {
-    private final ProbeHistory history = new ProbeHistory(3);
+    private Instant now = Instant.parse("2026-12-04T10:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    };
+    private ProbeHistory history = new ProbeHistory(3, 3, clock);
 
     @Test
     void aTargetProbedRarelyKeepsItsRowThroughAFloodOfAnothersProbes() {
@@ -37,6 +50,51 @@ class ProbeHistoryBoundsTest {
     }
 
     @Test
+    void everyTargetOfAFleetLargerThanTheLogLimitKeepsItsRowWhileItsOldLogsGo() {
+        history = new ProbeHistory(3, ProbeHistory.TARGET_ROWS, clock);
+        ProbeLog down = add("prod", "https://down:443", false);
+        for (int i = 0; i < 1_000; i++) {
+            add("prod", "https://t" + i + ":443", i % 2 == 0); // failures too, which have logs kept apart
+        }
+        List<ProbeLog> rows = history.latestPerTarget();
+        assertEquals(1_001, rows.size());
+        ProbeLog row = rows.stream().filter(log -> log.target().equals("https://down:443")).findFirst().orElseThrow();
+        assertFalse(row.success());
+        assertEquals(down.id(), row.id());
+        assertTrue(history.find(down.id()).isEmpty(), "its log made room for newer ones");
+        assertFalse(history.keptIds().contains(down.id()), "so / links to no log");
+        assertTrue(history.keptIds().contains(rows.get(0).id()));
+    }
+
+    @Test
+    void aRowGoesAnHourAfterItsTargetsLastProbeAndTheRowsAreBounded() {
+        add("prod", "https://removed:443", false);
+        now = now.plus(ProbeHistory.ROW_AGE).minusSeconds(30);
+        add("prod", "https://kept:443", true);
+        assertEquals(2, history.latestPerTarget().size());
+        now = now.plusSeconds(31);
+        assertEquals(List.of("https://kept:443"), history.latestPerTarget().stream().map(ProbeLog::target).toList());
+
+        history = new ProbeHistory(3, 2, clock);
+        add("prod", "https://a:443", true);
+        add("prod", "https://b:443", true);
+        add("prod", "https://c:443", true);
+        assertEquals(List.of("https://c:443", "https://b:443"), history.latestPerTarget().stream().map(ProbeLog::target).toList());
+    }
+
+    @Test
+    void aRowHoldsNoLogLinesAndShortFailureDetails() {
+        ProbeLog log = new ProbeLog(history.nextId(), now, "prod", "https://a:443", false, Duration.ofMillis(5),
+                List.of(new ProbeLog.FailedCall("jobs", "http_status", "HTTP 500: " + "x".repeat(900))),
+                List.of("probe 1 of target https://a:443", "GET ...", "failure: dtr_up 0"));
+        history.add(log);
+        ProbeLog row = history.latestPerTarget().get(0);
+        assertEquals(List.of(), row.lines());
+        assertEquals(ProbeHistory.ROW_DETAIL_CHARS, row.failedCalls().get(0).detail().length());
+        assertEquals(log, history.find(log.id()).orElseThrow(), "the log keeps it all");
+    }
+
+    @Test
     void theSameTargetWithAnotherModuleIsAnotherRow() {
         add("prod", "https://a:443", true);
         add("staging", "https://a:443", false);
@@ -56,7 +114,7 @@ class ProbeHistoryBoundsTest {
     }
 
     private ProbeLog add(String module, String target, boolean success) {
-        ProbeLog log = new ProbeLog(history.nextId(), Instant.now(), module, target, success, Duration.ofMillis(5),
+        ProbeLog log = new ProbeLog(history.nextId(), now, module, target, success, Duration.ofMillis(5),
                 List.of(), List.of());
         history.add(log);
         return log;
