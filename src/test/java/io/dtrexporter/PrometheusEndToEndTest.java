@@ -190,13 +190,15 @@ class PrometheusEndToEndTest {
     }
 
     /**
-     * prometheus-example.yml as shipped, with only the addresses changed (and the intervals cut to a
-     * second, so that a test need not wait): its dtr job probes our DTRs, its exporter job scrapes ours.
+     * prometheus-example.yml as shipped, with only the addresses changed (and the intervals cut to
+     * seconds, so that a test need not wait): its dtr job probes our DTRs, its exporter job scrapes ours.
+     * Two seconds, not one, leave a probe 1.5 s: a probe that times out on a loaded machine would
+     * make DtrDown pending for a healthy DTR.
      */
     private static String exampleConfig(List<String> dtrs, String exporterAddress) throws Exception {
         YAMLMapper yaml = new YAMLMapper();
         ObjectNode config = (ObjectNode) yaml.readTree(Path.of("prometheus-example.yml").toFile());
-        config.putObject("global").put("scrape_interval", "1s").put("scrape_timeout", "1s")
+        config.putObject("global").put("scrape_interval", "2s").put("scrape_timeout", "2s")
                 .put("evaluation_interval", "1s");
         config.putArray("rule_files").add("rules.yml");
         ArrayNode kept = yaml.createArrayNode();
@@ -242,7 +244,7 @@ class PrometheusEndToEndTest {
         while (!active(api).containsAll(expected) && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
-        Thread.sleep(3000); // evaluations every second: an alert that should not be there has had its chance
+        Thread.sleep(5000); // two more probes, five evaluations: an alert that should not be there has had its chance
         return active(api);
     }
 
