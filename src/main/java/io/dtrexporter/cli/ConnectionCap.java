@@ -22,24 +22,35 @@ final class ConnectionCap {
     private ConnectionCap() {
     }
 
-    /** The flag's value, or half the open-file limit (the rest for the DTRs and files), said in the log. */
-    static int choose(OptionalInt flag, OptionalLong openFileLimit) {
-        String limit = openFileLimit.isPresent() ? String.valueOf(openFileLimit.getAsLong()) : "unknown";
-        if (flag.isPresent()) {
-            int given = flag.getAsInt();
-            if (openFileLimit.isPresent() && given > openFileLimit.getAsLong() / 2) {
-                LOG.warning(() -> "--web.max-connections=" + given + " is more than half the open-file limit of "
-                        + limit + ": a flood of connections can leave too few descriptors for the DTR connections;"
-                        + " raise the limit (ulimit -n) or lower the flag");
-            }
-            LOG.info(() -> "connection limit max_connections=" + given + " open_file_limit=" + limit
-                    + " source=flag");
-            return given;
+    /**
+     * The flag's value, or half the open-file limit (the rest for the DTRs and files).
+     *
+     * @param source what the log says it came from
+     */
+    record Choice(int maxConnections, OptionalLong openFileLimit, String source) {
+        /** For the start's log line, said once the server listens: a start that fails says one line. */
+        String logFields() {
+            return "max_connections=" + maxConnections + " open_file_limit="
+                    + (openFileLimit.isPresent() ? String.valueOf(openFileLimit.getAsLong()) : "unknown")
+                    + " max_connections_from=\"" + source + "\"";
         }
-        int chosen = defaultFor(openFileLimit);
-        LOG.info(() -> "connection limit max_connections=" + chosen + " open_file_limit=" + limit
-                + " source=\"half the open-file limit, at most " + DEFAULT_AT_MOST + "\"");
-        return chosen;
+
+        /** A flag that leaves the DTR connections too few descriptors. */
+        void warnIfTooMany() {
+            if (source.equals("flag") && openFileLimit.isPresent() && maxConnections > openFileLimit.getAsLong() / 2) {
+                LOG.warning(() -> "--web.max-connections=" + maxConnections + " is more than half the open-file limit"
+                        + " of " + openFileLimit.getAsLong() + ": a flood of connections can leave too few file"
+                        + " descriptors for the connections to the DTRs; raise the limit (ulimit -n) or lower the flag");
+            }
+        }
+    }
+
+    static Choice choose(OptionalInt flag, OptionalLong openFileLimit) {
+        if (flag.isPresent()) {
+            return new Choice(flag.getAsInt(), openFileLimit, "flag");
+        }
+        return new Choice(defaultFor(openFileLimit), openFileLimit, openFileLimit.isPresent()
+                ? "half the open-file limit, at most " + DEFAULT_AT_MOST : "open-file limit unknown");
     }
 
     static int defaultFor(OptionalLong openFileLimit) {

@@ -249,14 +249,14 @@ public final class Main {
             modules.watch(flags.autoReloadInterval());
         }
         Optional<String> demoTarget = demo.map(DemoDtr::target);
+        ConnectionCap.Choice cap = ConnectionCap.choose(flags.maxConnections(), ConnectionCap.openFileLimit());
         Supplier<MetricSnapshots> metricsPage = flags.legacy()
                 .<Supplier<MetricSnapshots>>map(legacy -> () -> LegacyMetrics.scrape(legacy, modules.get(), metrics))
                 .orElse(metrics::scrape);
         ExporterServer server = new ExporterServer(
                 new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security,
                         flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty(),
-                        flags.historyLimit(), timeouts.apply(ConnectionLimits.of(
-                                ConnectionCap.choose(flags.maxConnections(), ConnectionCap.openFileLimit())))),
+                        flags.historyLimit(), timeouts.apply(ConnectionLimits.of(cap.maxConnections()))),
                 modules, new ExporterServer.ProbeWork(cpu, deadlines), metrics, metricsPage, () -> demoTarget);
         security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
         Running running = new Running(server, modules, cpu, deadlines, fileWatch, demo);
@@ -269,7 +269,8 @@ public final class Main {
         LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()
                 + " tls=" + security.tls().isPresent() + " basic_auth=" + !security.config().basicAuthUsers().isEmpty()
                 + " modules=" + String.join(",", new TreeSet<>(modules.get().config().modules().keySet()))
-                + " version=" + Version.VERSION);
+                + " " + cap.logFields() + " version=" + Version.VERSION);
+        cap.warnIfTooMany();
         demoTarget.ifPresent(target -> LOG.info(() -> "demo DTR running: curl 'http://localhost:" + running.port()
                 + "/probe?module=" + DemoDtr.MODULE + "&target=" + target + "'"));
         return running;
