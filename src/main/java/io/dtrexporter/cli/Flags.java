@@ -41,7 +41,7 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                     "Web config (exporter-toolkit format): TLS and basic auth for every endpoint; re-read when it changes."),
             new Flag("web.enable-lifecycle", null, "false", "Enable POST /-/reload."),
             new Flag("web.max-connections", "n", "",
-                    "Connections open at once; more are closed at once. Default: half the open-file limit, at most "
+                    "Connections open at once; a new one beyond it is reset at once. Default: half the open-file limit, at most "
                             + ConnectionCap.DEFAULT_AT_MOST + "."),
             new Flag("probe.max-concurrent", "n", "100",
                     "Probes allowed to run at once; beyond it a probe gets 503 with Retry-After."),
