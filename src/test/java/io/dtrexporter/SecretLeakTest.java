@@ -2,6 +2,7 @@ package io.dtrexporter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.ExporterHarness;
@@ -20,12 +21,14 @@ import java.util.List;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A run of succeeding and failing probes at debug log level, then every place a secret could show
- * is searched for the known secrets: logs, answers, error messages, landing page, metrics.
+ * A run of succeeding and failing probes at debug log level (and at trace, which adds the libraries'
+ * debug lines), then every place a secret could show is searched for the known secrets: logs,
+ * answers, error messages, landing page, metrics.
  */
 class SecretLeakTest {
     private static final String FILE_PASSWORD = "Pa55-from-a-file";
@@ -36,8 +39,9 @@ class SecretLeakTest {
     @TempDir
     Path dir;
 
-    @Test
-    void noPasswordKeyOrAuthorizationHeaderSurfacesAnywhere() throws Exception {
+    @ParameterizedTest(name = "--log.level={0}")
+    @ValueSource(strings = {"debug", "trace"})
+    void noPasswordKeyOrAuthorizationHeaderSurfacesAnywhere(String level) throws Exception {
         // places searched: every log record of the exporter at debug level, every probe answer (also
         // with debug=true), error messages, /, /metrics, /config and every /logs entry
         List<String> seen = new ArrayList<>();
@@ -64,7 +68,7 @@ class SecretLeakTest {
                          allowed_targets: [127.0.0.1]
                          allow_plain_http: true
                          timeout: 1s
-                     """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD), "--log.level=debug")) {
+                     """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD), "--log.level=" + level)) {
             // after the start, which sets up the handlers anew; this test's own HTTP client and the
             // simulated DTR log what they like
             LogCapture capture = LogCapture.of("", record -> EXPORTER_LOGGERS.matcher(
@@ -92,7 +96,10 @@ class SecretLeakTest {
             capture.close();
             capture.records().forEach(record -> seen.add(formatted(record)));
         }
-        assertFalse(seen.isEmpty(), "debug logging produced nothing to search");
+        assertFalse(seen.isEmpty(), level + " logging produced nothing to search");
+        if (level.equals("trace")) {
+            assertTrue(seen.stream().anyMatch(line -> line.contains("org.apache.hc")), "HttpClient's lines searched too");
+        }
         for (String line : seen) {
             assertNoSecret(secrets, "log line", line);
         }

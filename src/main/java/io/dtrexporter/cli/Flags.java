@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,7 +20,8 @@ import java.util.logging.Level;
  * stand alone or take {@code =true|false}.
  */
 record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, InetSocketAddress listenAddress,
-             Optional<Path> webConfigFile, boolean enableLifecycle, int maxConcurrentProbes, double timeoutOffsetSeconds,
+             Optional<Path> webConfigFile, boolean enableLifecycle, OptionalInt maxConnections,
+             int maxConcurrentProbes, double timeoutOffsetSeconds,
              int historyLimit, boolean demo, Level logLevel, boolean jsonLogs, boolean configFileGiven,
              Optional<LegacyTarget> legacy, boolean help, boolean version) {
 
@@ -38,6 +40,9 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
             new Flag("web.config.file", "path", "",
                     "Web config (exporter-toolkit format): TLS and basic auth for every endpoint; re-read when it changes."),
             new Flag("web.enable-lifecycle", null, "false", "Enable POST /-/reload."),
+            new Flag("web.max-connections", "n", "",
+                    "Connections open at once; a new one beyond it is reset at once. Default: half the open-file limit, at most "
+                            + ConnectionCap.DEFAULT_AT_MOST + "."),
             new Flag("probe.max-concurrent", "n", "100",
                     "Probes allowed to run at once; beyond it a probe gets 503 with Retry-After."),
             new Flag("timeout-offset", "seconds", "0.5",
@@ -47,7 +52,8 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                             + " targets, are kept apart. / shows every target probed within the hour (up to 5,000)."),
             new Flag("demo", null, "false",
                     "Also start a simulated 3-replica DTR on loopback and a module \"demo\" that probes it."),
-            new Flag("log.level", "level", "info", "Only log messages of this level or above: debug, info, warn, error."),
+            new Flag("log.level", "level", "info", "Only log messages of this level or above: trace, debug, info, warn, error."
+                    + " debug is the exporter's own; trace adds its libraries' (HTTP client, Undertow)."),
             new Flag("log.format", "format", "logfmt", "Log line format: logfmt or json."),
             new Flag("help", null, "false", "Show this help and exit; also -h."),
             new Flag("version", null, "false", "Show the version and exit."));
@@ -158,6 +164,8 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
                 ListenAddress.parse(values.get("web.listen-address")),
                 Optional.of(values.get("web.config.file")).filter(path -> !path.isEmpty()).map(Path::of),
                 bool(values, "web.enable-lifecycle"),
+                optional(values, "web.max-connections").isEmpty() ? OptionalInt.empty()
+                        : OptionalInt.of(wholeNumber(values, "web.max-connections", 1, 1_000_000)),
                 wholeNumber(values, "probe.max-concurrent", 1, 10_000),
                 seconds(values, "timeout-offset"),
                 wholeNumber(values, "history.limit", 1, 10_000),
@@ -270,11 +278,12 @@ record Flags(Path configFile, boolean configCheck, Duration autoReloadInterval, 
 
     private static Level level(String text) {
         return switch (text) {
+            case "trace" -> Level.FINEST;
             case "debug" -> Level.FINE;
             case "info" -> Level.INFO;
             case "warn" -> Level.WARNING;
             case "error" -> Level.SEVERE;
-            default -> throw new UsageException("--log.level=" + text + ": expected debug, info, warn or error");
+            default -> throw new UsageException("--log.level=" + text + ": expected trace, debug, info, warn or error");
         };
     }
 }

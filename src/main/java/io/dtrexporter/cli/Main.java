@@ -12,12 +12,14 @@ import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.LiveModules;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.probe.TargetAccess;
+import io.dtrexporter.web.ConnectionLimits;
 import io.dtrexporter.web.ExporterServer;
 import io.dtrexporter.web.WebSecurity;
 import io.dtrexporter.work.DeadlineExecutor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -44,6 +47,7 @@ public final class Main {
     /** How often --web.config.file and the files it names are checked for changes. */
     private static final long WEB_CONFIG_CHECK_MILLIS = 2000;
     /** Held here because JUL forgets the level of a logger nobody references. */
+    private static final Logger OWN_LOGGER = Logger.getLogger("io.dtrexporter");
     private static final Logger[] LIBRARY_LOGGERS = {Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
         Logger.getLogger("org.jboss"), Logger.getLogger("org.apache.hc")};
     /** HttpClient logs every header and byte it sends here at debug level: Authorization included. */
@@ -209,10 +213,24 @@ public final class Main {
     public static Running start(Map<String, String> env, String... args) {
         Flags flags = Flags.parse(env, args);
         configureLogging(flags.logLevel(), flags.jsonLogs());
-        return start(flags);
+        return start(flags, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(String...)}, with other bounds on reading requests than the defaults, so that
+     * a test of them need not wait for 10 s.
+     */
+    public static Running start(Duration headersTimeout, Duration idleTimeout, String... args) {
+        Flags flags = Flags.parse(System.getenv(), args);
+        configureLogging(flags.logLevel(), flags.jsonLogs());
+        return start(flags, limits -> limits.withTimeouts(headersTimeout, idleTimeout));
     }
 
     private static Running start(Flags flags) {
+        return start(flags, UnaryOperator.identity());
+    }
+
+    private static Running start(Flags flags, UnaryOperator<ConnectionLimits> timeouts) {
         ExporterConfig firstLook = load(flags); // fail before starting anything
         WebSecurity security = flags.webConfigFile().map(WebSecurity::load).orElseGet(WebSecurity::none);
         Optional<DemoDtr> demo = flags.demo() ? Optional.of(DemoDtr.start()) : Optional.empty();
@@ -231,13 +249,14 @@ public final class Main {
             modules.watch(flags.autoReloadInterval());
         }
         Optional<String> demoTarget = demo.map(DemoDtr::target);
+        ConnectionCap.Choice cap = ConnectionCap.choose(flags.maxConnections(), ConnectionCap.openFileLimit());
         Supplier<MetricSnapshots> metricsPage = flags.legacy()
                 .<Supplier<MetricSnapshots>>map(legacy -> () -> LegacyMetrics.scrape(legacy, modules.get(), metrics))
                 .orElse(metrics::scrape);
         ExporterServer server = new ExporterServer(
                 new ExporterServer.Settings(flags.listenAddress(), flags.maxConcurrentProbes(), security,
                         flags.timeoutOffsetSeconds(), flags.enableLifecycle() ? Optional.of(modules::reload) : Optional.empty(),
-                        flags.historyLimit()),
+                        flags.historyLimit(), timeouts.apply(ConnectionLimits.of(cap.maxConnections()))),
                 modules, new ExporterServer.ProbeWork(cpu, deadlines), metrics, metricsPage, () -> demoTarget);
         security.watch(fileWatch, WEB_CONFIG_CHECK_MILLIS);
         Running running = new Running(server, modules, cpu, deadlines, fileWatch, demo);
@@ -250,7 +269,8 @@ public final class Main {
         LOG.info(() -> "listening address=" + describe(flags) + " port=" + running.port()
                 + " tls=" + security.tls().isPresent() + " basic_auth=" + !security.config().basicAuthUsers().isEmpty()
                 + " modules=" + String.join(",", new TreeSet<>(modules.get().config().modules().keySet()))
-                + " version=" + Version.VERSION);
+                + " " + cap.logFields() + " version=" + Version.VERSION);
+        cap.warnIfTooMany();
         demoTarget.ifPresent(target -> LOG.info(() -> "demo DTR running: curl 'http://localhost:" + running.port()
                 + "/probe?module=" + DemoDtr.MODULE + "&target=" + target + "'"));
         return running;
@@ -310,6 +330,12 @@ public final class Main {
         return flags.listenAddress().getHostString() + ":" + flags.listenAddress().getPort();
     }
 
+    /**
+     * --log.level applies to the exporter's own loggers. The libraries' (HttpClient's pool, Undertow's
+     * requests, XNIO) stay at warn unless it is trace: at debug they wrote hundreds of MB an hour of
+     * pool chatter and a stack trace for every malformed request, which is what drowned the
+     * exporter's own lines when someone turned debug on during an incident.
+     */
     private static void configureLogging(Level level, boolean json) {
         Logger root = Logger.getLogger("");
         for (Handler existing : root.getHandlers()) {
@@ -319,10 +345,12 @@ public final class Main {
         handler.setFormatter(json ? new JsonLogFormatter() : new LogfmtFormatter());
         handler.setLevel(level);
         root.addHandler(handler);
-        root.setLevel(level);
-        // libraries speak at our debug level only; their INFO chatter (XNIO banners) is noise
+        boolean trace = level.intValue() < Level.FINE.intValue();
+        // anything else (the JDK's own loggers) as the libraries: its debug only at trace
+        root.setLevel(trace || level.intValue() >= Level.INFO.intValue() ? level : Level.INFO);
+        OWN_LOGGER.setLevel(level);
         for (Logger library : LIBRARY_LOGGERS) {
-            library.setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.WARNING);
+            library.setLevel(trace ? level : Level.WARNING);
         }
         for (Logger secretive : NEVER_DEBUG) {
             secretive.setLevel(Level.WARNING);

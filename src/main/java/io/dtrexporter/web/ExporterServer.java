@@ -7,7 +7,6 @@ import io.dtrexporter.probe.ProbeHistory;
 import io.dtrexporter.probe.ProbeModules;
 import io.dtrexporter.work.DeadlineExecutor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
@@ -17,6 +16,7 @@ import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import io.undertow.util.Headers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.Deflater;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Sequence;
 import org.xnio.SslClientAuthMode;
@@ -46,8 +47,11 @@ public final class ExporterServer implements AutoCloseable {
     /** How long a stop waits for running probes; a probe's own deadline usually ends it sooner. */
     private static final long DRAIN_MILLIS = 10_000;
 
-    private final Undertow undertow;
+    private final Listener.Config listenerConfig;
+    private final HttpHandler root;
     private final GracefulShutdownHandler draining;
+    private final BcryptLine bcrypt = new BcryptLine();
+    private Listener listener;
 
     /**
      * Where and how the server listens.
@@ -57,10 +61,11 @@ public final class ExporterServer implements AutoCloseable {
      * @param timeoutOffsetSeconds taken from Prometheus' scrape timeout to give a probe's deadline
      * @param reload              POST /-/reload, when --web.enable-lifecycle: empty on success, else why not
      * @param historyLimit        how many recent probes, failed ones and targets' last probes / and /logs keep
+     * @param connections         --web.max-connections, and how long a connection may take to say something
      */
     public record Settings(InetSocketAddress address, int maxConcurrentProbes, WebSecurity security,
                            double timeoutOffsetSeconds, Optional<Supplier<Optional<String>>> reload,
-                           int historyLimit) {
+                           int historyLimit, ConnectionLimits connections) {
     }
 
     /** Where probes do their CPU work, and the timers of their slot waits. */
@@ -105,37 +110,41 @@ public final class ExporterServer implements AutoCloseable {
                 .post("/-/reload", reload)
                 .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
                 .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
-        HttpHandler root = new BasicAuthHandler(settings.security()::users, new EncodingHandler(
+        HttpHandler authenticated = new BasicAuthHandler(settings.security()::users, bcrypt, new EncodingHandler(
                 new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(GZIP_LEVEL), 50))
                 .setNext(routes));
-        this.draining = new GracefulShutdownHandler(root);
-        this.undertow = listener(Undertow.builder(), settings)
-                .setWorkerThreads(WORKER_THREADS)
-                .setHandler(new DefaultContentType(draining))
-                .build();
+        this.draining = new GracefulShutdownHandler(authenticated);
+        this.root = new DefaultContentType(draining);
+        this.listenerConfig = listenerConfig(settings);
     }
 
-    private static Undertow.Builder listener(Undertow.Builder builder, Settings settings) {
+    private static Listener.Config listenerConfig(Settings settings) {
         InetSocketAddress address = settings.address();
         Optional<WebConfig.TlsServer> tls = settings.security().tls();
         if (tls.isEmpty()) {
-            return builder.addHttpListener(address.getPort(), address.getHostString());
+            return new Listener.Config(address, WORKER_THREADS, settings.connections(), null, OptionMap.EMPTY);
         }
         WebConfig.ClientAuth clientAuth = tls.get().clientAuth();
-        return builder.addHttpsListener(address.getPort(), address.getHostString(), settings.security().sslContext())
-                .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, clientAuth.required() ? SslClientAuthMode.REQUIRED
-                        : clientAuth.requested() ? SslClientAuthMode.REQUESTED : SslClientAuthMode.NOT_REQUESTED)
-                .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.get().protocols()));
+        return new Listener.Config(address, WORKER_THREADS, settings.connections(), settings.security().sslContext(),
+                OptionMap.builder()
+                        .set(Options.SSL_CLIENT_AUTH_MODE, clientAuth.required() ? SslClientAuthMode.REQUIRED
+                                : clientAuth.requested() ? SslClientAuthMode.REQUESTED : SslClientAuthMode.NOT_REQUESTED)
+                        .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.get().protocols()))
+                        .getMap());
     }
 
-    /** @throws java.net.BindException (wrapped by Undertow) when the address is taken */
+    /** @throws UncheckedIOException with a {@link java.net.BindException} when the address is taken */
     public void start() {
-        undertow.start();
+        try {
+            listener = Listener.start(listenerConfig, root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The port actually bound, useful when the configured port was 0. */
     public int port() {
-        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        return listener.port();
     }
 
     /** Refuses new requests (503), lets running ones finish for up to 10 s, then stops. */
@@ -149,7 +158,10 @@ public final class ExporterServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        undertow.stop();
+        if (listener != null) {
+            listener.close();
+        }
+        bcrypt.close();
     }
 
     static HttpHandler guarded(HttpHandler handler) {

@@ -127,6 +127,8 @@ final class ProbeHandler implements HttpHandler {
 
         void refuse() {
             metrics.refusedProbe();
+            LOG.fine(() -> "refused probe module=" + module.config().name() + " target=" + target
+                    + " reason=\"--probe.max-concurrent reached\"");
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             Responses.text(exchange, 503, "too many probes in flight (--probe.max-concurrent); try again later");
         }
@@ -161,7 +163,7 @@ final class ProbeHandler implements HttpHandler {
                 metrics.probeDone(moduleName, result.up(), result.duration().toNanos() / 1e9);
                 ProbeLog log = ProbeLog.of(history.nextId(), Instant.now(), module.config(), target, result);
                 history.add(log);
-                logFailure(log, result);
+                logOutcome(log, result);
                 if (debug) {
                     Responses.text(exchange, 200, log.text() + "\n" + ProbeMetrics.text(result) + "\n"
                             + ConfigDisplay.yaml(module.config()));
@@ -226,9 +228,11 @@ final class ProbeHandler implements HttpHandler {
         return Duration.ofNanos((long) (seconds * 1e9));
     }
 
-    /** One line for a failed probe, naming what failed and where to read the whole story. */
-    private static void logFailure(ProbeLog log, ProbeResult result) {
+    /** One line for a failed probe, naming what failed and where to read the whole story; at debug, any probe. */
+    private static void logOutcome(ProbeLog log, ProbeResult result) {
         if (log.success()) {
+            LOG.fine(() -> "probe succeeded module=" + log.module() + " target=" + log.target() + " duration="
+                    + ProbeLog.seconds(log.duration()).replace(" s", "s") + " log=/logs?id=" + log.id());
             return;
         }
         List<ApiResult<?>> failed = result.calls().stream().filter(call -> !call.succeeded()).toList();

@@ -3,7 +3,6 @@ package io.dtrexporter.web;
 import io.dtrexporter.config.ConfigException;
 import io.dtrexporter.config.FileWatch;
 import io.dtrexporter.config.KeyMaterial;
-import io.dtrexporter.config.Secret;
 import io.dtrexporter.config.WebConfig;
 import io.dtrexporter.config.WebConfigLoader;
 import java.net.Socket;
@@ -15,7 +14,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,8 +35,12 @@ public final class WebSecurity {
 
     private final AtomicReference<Live> live;
 
-    /** A loaded web config with the managers built from it. */
-    private record Live(WebConfig config, X509ExtendedKeyManager keys, X509ExtendedTrustManager clientCas) {
+    /**
+     * A loaded web config with what is built from it: the TLS managers, and the users with the pairs
+     * they have passed so far, which a reload therefore forgets.
+     */
+    private record Live(WebConfig config, X509ExtendedKeyManager keys, X509ExtendedTrustManager clientCas,
+                        BasicAuthUsers users) {
     }
 
     private WebSecurity(Live live) {
@@ -46,7 +48,7 @@ public final class WebSecurity {
     }
 
     public static WebSecurity none() {
-        return new WebSecurity(new Live(WebConfig.NONE, null, null));
+        return new WebSecurity(new Live(WebConfig.NONE, null, null, BasicAuthUsers.NONE));
     }
 
     /** @throws ConfigException when the file is invalid */
@@ -62,8 +64,8 @@ public final class WebSecurity {
         return config().tls();
     }
 
-    Map<String, Secret<String>> users() {
-        return config().basicAuthUsers();
+    BasicAuthUsers users() {
+        return live.get().users();
     }
 
     /** The listener's context; it follows reloads of the certificate, key and client CAs. */
@@ -110,15 +112,16 @@ public final class WebSecurity {
     }
 
     private static Live build(WebConfig config) {
+        BasicAuthUsers users = new BasicAuthUsers(config.basicAuthUsers());
         if (config.tls().isEmpty()) {
-            return new Live(config, null, null);
+            return new Live(config, null, null, users);
         }
         WebConfig.TlsServer tls = config.tls().get();
         try {
             X509ExtendedKeyManager keys = KeyMaterial.keyManager(tls.key().value(), tls.chain());
             X509ExtendedTrustManager clientCas = tls.clientCas().isEmpty() ? null
                     : KeyMaterial.trustManager(tls.clientCas());
-            return new Live(config, keys, clientCas);
+            return new Live(config, keys, clientCas, users);
         } catch (GeneralSecurityException e) {
             throw new ConfigException("web config file " + config.source() + ": tls_server_config: cannot use"
                     + " the certificate and key: " + e.getMessage());

@@ -89,12 +89,14 @@ class MainTest {
             --web.listen-address=:99999   | --web.listen-address=:99999: the port must be a number from 0 to 65535
             --web.listen-address=:+80     | --web.listen-address=:+80: the port must be a number from 0 to 65535
             --web.listen-address=nope.invalid:9580 | --web.listen-address=nope.invalid:9580: unknown host "nope.invalid"
-            --log.level=loud              | --log.level=loud: expected debug, info, warn or error
+            --log.level=loud              | --log.level=loud: expected trace, debug, info, warn or error
             --demo=maybe                  | --demo=maybe: expected true or false
             --config.file                 | flag --config.file needs a value
             --probe.max-concurrent=0      | --probe.max-concurrent=0: expected a whole number from 1 to 10000
             --probe.max-concurrent=+5     | --probe.max-concurrent=+5: expected a whole number from 1 to 10000
             --history.limit=many          | --history.limit=many: expected a whole number from 1 to 10000
+            --web.max-connections=0       | --web.max-connections=0: expected a whole number from 1 to 1000000
+            --web.max-connections=lots    | --web.max-connections=lots: expected a whole number from 1 to 1000000
             --job-count=-1                | --job-count=-1: expected a whole number from 0 to 65536
             --log.format=xml              | --log.format=xml: expected logfmt or json
             --config.auto-reload-interval=soon | --config.auto-reload-interval=soon: expected a duration such as 30s or 1m
