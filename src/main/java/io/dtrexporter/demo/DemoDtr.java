@@ -27,11 +27,17 @@ public final class DemoDtr implements AutoCloseable {
         byte[] jobs = Fixtures.JOBS.bytes();
         byte[] ping = Fixtures.PING.bytes();
         byte[] workers = Fixtures.WORKERS.bytes();
+        byte[] scanning = Fixtures.SCANNING.bytes();
+        byte[] crons = Fixtures.CRONS.bytes();
+        byte[] docs = Fixtures.DOCS.bytes();
         RoutingHandler routes = new RoutingHandler()
                 .get("/api/v0/meta/cluster_status", exchange -> json(exchange, 200, clusterStatus))
                 .get("/api/v0/jobs", exchange -> json(exchange, 200, jobs))
                 .get("/_ping", exchange -> json(exchange, 200, ping))
                 .get("/api/v0/workers", exchange -> json(exchange, 200, workers))
+                .get("/api/v0/imagescan/status", exchange -> json(exchange, 200, scanning))
+                .get("/api/v0/crons", exchange -> json(exchange, 200, crons))
+                .get("/api/v0/docs.json", exchange -> json(exchange, 200, docs))
                 .setFallbackHandler(exchange -> json(exchange, 404,
                         "{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"not part of the demo\"}]}".getBytes()));
         Undertow undertow = Undertow.builder()
