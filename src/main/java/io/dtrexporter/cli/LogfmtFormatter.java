@@ -51,7 +51,10 @@ final class LogfmtFormatter extends Formatter {
         return LogFields.of(record).isEmpty() ? formatter.formatMessage(record) : String.valueOf(record.getMessage());
     }
 
-    /** Bare when it can be (as go-logfmt writes values), quoted when a space, '=', '"' or control character would break the line. */
+    /**
+     * Bare when it can be, as go-logfmt writes values; quoted when a space, '=', '"' or a control
+     * character would break the field or the line.
+     */
     static String value(String text) {
         if (text.isEmpty()) {
             return "\"\"";

@@ -47,8 +47,9 @@ public final class DemoDtr implements AutoCloseable {
 
     private static void serve(RoutingHandler routes, String prefix, Fixtures clusterStatus) {
         for (var route : Map.of("/api/v0/meta/cluster_status", clusterStatus, "/api/v0/jobs", Fixtures.JOBS,
-                "/_ping", Fixtures.PING, "/api/v0/workers", Fixtures.WORKERS, "/api/v0/imagescan/status", Fixtures.SCANNING,
-                "/api/v0/crons", Fixtures.CRONS, "/api/v0/docs.json", Fixtures.DOCS).entrySet()) {
+                "/_ping", Fixtures.PING, "/api/v0/workers", Fixtures.WORKERS,
+                "/api/v0/imagescan/status", Fixtures.SCANNING, "/api/v0/crons", Fixtures.CRONS,
+                "/api/v0/docs.json", Fixtures.DOCS).entrySet()) {
             byte[] body = route.getValue().bytes();
             routes.get(prefix + route.getKey(), exchange -> json(exchange, 200, body));
         }

@@ -5,6 +5,7 @@ import io.dtrexporter.dtr.Target;
 import io.dtrexporter.dtr.model.DtrVersion;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * The DTR versions last read from /api/v0/docs.json, by module and target. The document is hundreds
  * of KB and changes only on an upgrade, so a probe fetches it only when the last successful fetch
  * for its module and target is {@link #REFETCH_INTERVAL} old; the probes in between repeat that
- * answer. A failed fetch fails the call but keeps the version seen before. Bounded to the
+ * answer, and probes that come during a fetch share it. A failed fetch fails the call but keeps the
+ * version seen before. Bounded to the
  * {@link #MAX_TARGETS} most recently probed keys (targets come from query parameters); a reload
  * starts a new cache ({@link ProbeModules#next}).
  */
@@ -32,7 +34,10 @@ public final class VersionCache {
 
     private final LongSupplier nanoClock;
     private final int maxTargets;
+    /** Guarded by this, as {@link #fetching} is. */
     private final Map<Key, Fetched> lastFetch;
+    /** The fetches running now: at most one per key, as many keys as probes run at once. */
+    private final Map<Key, CompletableFuture<ApiResult<DtrVersion>>> fetching = new HashMap<>();
 
     public VersionCache() {
         this(System::nanoTime, MAX_TARGETS);
@@ -52,24 +57,49 @@ public final class VersionCache {
 
     /**
      * The version call's outcome for this probe: the last answer again while it is fresh, else what
-     * {@code fetch} brings, kept for the next probes when it succeeds.
+     * {@code fetch} brings, kept for the next probes when it succeeds. Probes that come while a fetch
+     * for their key runs share it instead of fetching too.
      */
     CompletableFuture<ApiResult<DtrVersion>> answer(String module, Target target,
                                                     Supplier<CompletableFuture<ApiResult<DtrVersion>>> fetch) {
         Key key = new Key(module, target.toString());
-        long now = nanoClock.getAsLong();
-        Fetched last = get(key);
-        if (last != null && now - last.atNanos() < REFETCH_INTERVAL.toNanos()) {
-            return CompletableFuture.completedFuture(last.result().reused(last.at()));
-        }
+        CompletableFuture<ApiResult<DtrVersion>> mine = new CompletableFuture<>();
         Instant started = Instant.now();
-        return fetch.get().thenApply(result -> {
-            if (result.succeeded()) {
-                put(key, new Fetched(result, now, started));
-                return result;
+        Fetched last;
+        long now;
+        synchronized (this) {
+            now = nanoClock.getAsLong();
+            last = lastFetch.get(key);
+            if (last != null && now - last.atNanos() < REFETCH_INTERVAL.toNanos()) {
+                return CompletableFuture.completedFuture(last.result().reused(last.at()));
             }
-            return last == null ? result : result.keeping(last.result().body().orElseThrow());
+            CompletableFuture<ApiResult<DtrVersion>> running = fetching.get(key);
+            if (running != null) {
+                return running.thenApply(result -> result.succeeded() ? result.reused(started) : result);
+            }
+            fetching.put(key, mine);
+        }
+        fetch.get().thenApply(result -> kept(key, result, last, now, started)).whenComplete((result, bug) -> {
+            synchronized (this) {
+                fetching.remove(key);
+            }
+            if (bug != null) {
+                mine.completeExceptionally(bug);
+            } else {
+                mine.complete(result);
+            }
         });
+        return mine;
+    }
+
+    private ApiResult<DtrVersion> kept(Key key, ApiResult<DtrVersion> result, Fetched last, long now, Instant started) {
+        if (result.succeeded()) {
+            synchronized (this) {
+                lastFetch.put(key, new Fetched(result, now, started));
+            }
+            return result;
+        }
+        return last == null ? result : result.keeping(last.result().body().orElseThrow());
     }
 
     /** How many keys the cache holds. */
@@ -77,11 +107,4 @@ public final class VersionCache {
         return lastFetch.size();
     }
 
-    private synchronized Fetched get(Key key) {
-        return lastFetch.get(key);
-    }
-
-    private synchronized void put(Key key, Fetched fetched) {
-        lastFetch.put(key, fetched);
-    }
 }

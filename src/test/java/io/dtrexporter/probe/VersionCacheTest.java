@@ -156,6 +156,26 @@ class VersionCacheTest {
     }
 
     @Test
+    void probesDuringAFetchShareIt() {
+        AtomicInteger fetched = new AtomicInteger();
+        CompletableFuture<ApiResult<DtrVersion>> slow = new CompletableFuture<>();
+        Target target = Target.parse("https://a.example");
+        CompletableFuture<ApiResult<DtrVersion>> first = cache.answer("m", target, () -> {
+            fetched.incrementAndGet();
+            return slow;
+        });
+        CompletableFuture<ApiResult<DtrVersion>> second = cache.answer("m", target, () -> fakeFetch(fetched));
+        assertEquals(1, fetched.get());
+        assertFalse(second.isDone());
+        slow.complete(fakeFetch(new AtomicInteger()).join());
+        assertEquals("2.9.4", first.join().body().orElseThrow().version());
+        assertEquals("2.9.4", second.join().body().orElseThrow().version());
+        assertTrue(second.join().reusedFrom().isPresent(), "the second probe made no call");
+        cache.answer("m", target, () -> fakeFetch(fetched)).join();
+        assertEquals(1, fetched.get(), "and the answer is kept");
+    }
+
+    @Test
     void aReloadDropsTheVersionsSeen(@TempDir Path dir) {
         ExporterConfig exporterConfig = new ExporterConfig(dir.resolve("exporter.yml"), Map.of("m", config), List.of());
         ProbeModules modules = ProbeModules.start(exporterConfig, shared);

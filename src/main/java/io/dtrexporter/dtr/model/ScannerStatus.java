@@ -23,8 +23,8 @@ public record ScannerStatus(Double dbVersion, String dbUpdatedAt, Boolean lastDb
          */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         static ReplicaCopy of(Object entry) {
-            return new ReplicaCopy(entry instanceof Map<?, ?> fields && fields.get("db_updated_at") instanceof String time
-                    ? time : null);
+            Object time = entry instanceof Map<?, ?> fields ? fields.get("db_updated_at") : null;
+            return new ReplicaCopy(time instanceof String text ? text : null);
         }
     }
 }
