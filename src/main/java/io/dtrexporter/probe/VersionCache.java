@@ -17,19 +17,22 @@ import java.util.function.Supplier;
  * of KB and changes only on an upgrade, so a probe fetches it only when the last successful fetch
  * for its module and target is {@link #REFETCH_INTERVAL} old; the probes in between repeat that
  * answer, and probes that come during a fetch share it. A failed fetch fails the call but keeps the
- * version seen before. Bounded to the
- * {@link #MAX_TARGETS} most recently probed keys (targets come from query parameters); a reload
- * starts a new cache ({@link ProbeModules#next}).
+ * version seen before. Bounded to the {@link #MAX_TARGETS} most recently probed keys (targets come
+ * from query parameters); a reload starts a new cache ({@link ProbeModules#next}).
  */
 public final class VersionCache {
     public static final Duration REFETCH_INTERVAL = Duration.ofMinutes(30);
     public static final int MAX_TARGETS = 10_000;
 
-    /** A successful fetch, and when it started (System.nanoTime-like, for the interval only). */
     private record Key(String module, String target) {
     }
 
+    /** A successful fetch, and when it started: by the monotonic clock for the interval, as a time for the log. */
     private record Fetched(ApiResult<DtrVersion> result, long atNanos, Instant at) {
+    }
+
+    /** A fetch running now, which probes of the same key wait for. */
+    private record InFlight(CompletableFuture<ApiResult<DtrVersion>> result, Instant started) {
     }
 
     private final LongSupplier nanoClock;
@@ -37,7 +40,7 @@ public final class VersionCache {
     /** Guarded by this, as {@link #fetching} is. */
     private final Map<Key, Fetched> lastFetch;
     /** The fetches running now: at most one per key, as many keys as probes run at once. */
-    private final Map<Key, CompletableFuture<ApiResult<DtrVersion>>> fetching = new HashMap<>();
+    private final Map<Key, InFlight> fetching = new HashMap<>();
 
     public VersionCache() {
         this(System::nanoTime, MAX_TARGETS);
@@ -73,11 +76,12 @@ public final class VersionCache {
             if (last != null && now - last.atNanos() < REFETCH_INTERVAL.toNanos()) {
                 return CompletableFuture.completedFuture(last.result().reused(last.at()));
             }
-            CompletableFuture<ApiResult<DtrVersion>> running = fetching.get(key);
+            InFlight running = fetching.get(key);
             if (running != null) {
-                return running.thenApply(result -> result.succeeded() ? result.reused(started) : result);
+                return running.result().thenApply(result ->
+                        result.succeeded() ? result.reused(running.started()) : result);
             }
-            fetching.put(key, mine);
+            fetching.put(key, new InFlight(mine, started));
         }
         fetch.get().thenApply(result -> kept(key, result, last, now, started)).whenComplete((result, bug) -> {
             synchronized (this) {
@@ -106,5 +110,4 @@ public final class VersionCache {
     synchronized int size() {
         return lastFetch.size();
     }
-
 }
