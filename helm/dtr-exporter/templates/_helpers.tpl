@@ -147,7 +147,7 @@ Called with (dict "root" $ "name" <module name> "module" <module values>).
 {{- if $m.timeout }}
 {{- $_ := set $module "timeout" $m.timeout }}
 {{- end }}
-{{- range $call := list "ping" "workers" }}{{/* the optional calls, as in exporter.yml */}}
+{{- range $call := list "ping" "workers" "scanning" "crons" "version" }}{{/* the optional calls, as in exporter.yml */}}
 {{- if hasKey $m $call }}
 {{- $_ := set $module $call (index $m $call) }}
 {{- end }}

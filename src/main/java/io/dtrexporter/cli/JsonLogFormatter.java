@@ -2,6 +2,7 @@ package io.dtrexporter.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.dtrexporter.logging.LogFields;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-/** --log.format=json: one JSON object per line, with the keys of the logfmt format. */
+/** --log.format=json: one JSON object per line, with the keys of the logfmt format, the record's fields included. */
 final class JsonLogFormatter extends Formatter {
     private static final JsonMapper JSON = new JsonMapper();
 
@@ -20,7 +21,8 @@ final class JsonLogFormatter extends Formatter {
         line.put("ts", Instant.ofEpochMilli(record.getMillis()).toString());
         line.put("level", LogfmtFormatter.level(record.getLevel()));
         line.put("caller", LogfmtFormatter.shortName(record.getLoggerName()));
-        line.put("msg", formatMessage(record));
+        line.put("msg", LogfmtFormatter.message(this, record));
+        LogFields.of(record).forEach(line::putIfAbsent); // a field never hides ts, level, caller or msg
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();
             record.getThrown().printStackTrace(new PrintWriter(trace));

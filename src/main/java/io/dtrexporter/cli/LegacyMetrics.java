@@ -23,8 +23,8 @@ final class LegacyMetrics {
     /** Runs on a worker thread of /metrics, which waits for the probe: the old exporter had one DTR. */
     static MetricSnapshots scrape(LegacyTarget legacy, ProbeModules modules, ExporterMetrics own) {
         ProbeModules.Module module = modules.module(ExporterConfig.DEFAULT_MODULE).orElseThrow();
-        ProbeResult result = Prober.probe(Target.parse(legacy.target()), module.config(), module.client(),
-                module.config().timeout(), System.nanoTime()).join();
+        ProbeResult result = Prober.probe(Target.parse(legacy.target()), module, module.config().timeout(),
+                System.nanoTime()).join();
         own.probeDone(module.config().name(), result.up(), result.duration().toNanos() / 1e9);
         List<MetricSnapshot> all = new ArrayList<>();
         ProbeMetrics.of(result).forEach(all::add);

@@ -56,6 +56,9 @@ public final class ConfigDisplay {
         settings.put("timeout", Durations.format(module.timeout()));
         settings.put("ping", module.ping());
         settings.put("workers", module.workers());
+        settings.put("scanning", module.scanning());
+        settings.put("crons", module.crons());
+        settings.put("version", module.version());
         return settings;
     }
 

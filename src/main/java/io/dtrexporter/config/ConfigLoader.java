@@ -24,7 +24,8 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("modules");
     private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
     private static final Set<String> MODULE_KEYS = Set.of("basic_auth", "tls_config", "allowed_targets",
-            "allow_plain_http", "job_count", "timeout", "ping", "workers");
+            "allow_plain_http", "job_count", "timeout", "ping", "workers", "scanning", "crons",
+            "version");
     private static final Set<String> BASIC_AUTH_KEYS = Set.of("username", "password", "password_file");
     private static final Set<String> TLS_KEYS =
             Set.of("ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify");
@@ -113,7 +114,10 @@ public final class ConfigLoader {
                 module.get("job_count").integer(ModuleConfig.DEFAULT_JOB_COUNT, 0, ModuleConfig.MAX_JOB_COUNT),
                 module.get("timeout").positiveDuration(ModuleConfig.DEFAULT_TIMEOUT),
                 module.get("ping").bool(true),
-                module.get("workers").bool(true));
+                module.get("workers").bool(true),
+                module.get("scanning").bool(true),
+                module.get("crons").bool(true),
+                module.get("version").bool(true));
     }
 
     private static AllowedTargets allowedTargets(String module, YamlNode node, boolean credentials) {

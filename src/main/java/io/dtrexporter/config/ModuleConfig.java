@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param timeout         upper bound for a whole probe of this module
  * @param ping            also call /_ping (no login) for the answering replica's health
  * @param workers         also call /api/v0/workers for the job runners' state and capacity
+ * @param scanning        also call /api/v0/imagescan/status for the vulnerability database's freshness
+ * @param crons           also call /api/v0/crons for the recurring jobs' next runs
+ * @param version         also read the DTR's version from /api/v0/docs.json (at most every 30 minutes)
  */
 public record ModuleConfig(
         String name,
@@ -22,12 +25,15 @@ public record ModuleConfig(
         int jobCount,
         Duration timeout,
         boolean ping,
-        boolean workers) {
+        boolean workers,
+        boolean scanning,
+        boolean crons,
+        boolean version) {
 
     /** With the optional calls on, as a module without those keys has them. */
     public ModuleConfig(String name, Optional<BasicAuth> basicAuth, TlsConfig tls, AllowedTargets allowedTargets,
                         boolean allowPlainHttp, int jobCount, Duration timeout) {
-        this(name, basicAuth, tls, allowedTargets, allowPlainHttp, jobCount, timeout, true, true);
+        this(name, basicAuth, tls, allowedTargets, allowPlainHttp, jobCount, timeout, true, true, true, true, true);
     }
 
     public static final int DEFAULT_JOB_COUNT = 100;

@@ -7,6 +7,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /**
  * {@code --demo}: a simulated 3-replica DTR on loopback, serving the shipped fixtures, so that a new
@@ -16,6 +17,12 @@ public final class DemoDtr implements AutoCloseable {
     public static final String MODULE = "demo";
     private static final String ANSWERING_REPLICA = "91b72265b1f5";
 
+    /**
+     * Under this path prefix the demo DTR has a replica it cannot connect to, so that a probe of
+     * {@code <target>/unhealthy-replica} shows why a replica is unhealthy.
+     */
+    public static final String UNHEALTHY_REPLICA_PREFIX = "/unhealthy-replica";
+
     private final Undertow undertow;
 
     private DemoDtr(Undertow undertow) {
@@ -23,17 +30,11 @@ public final class DemoDtr implements AutoCloseable {
     }
 
     public static DemoDtr start() {
-        byte[] clusterStatus = Fixtures.CLUSTER_STATUS_HEALTHY.bytes();
-        byte[] jobs = Fixtures.JOBS.bytes();
-        byte[] ping = Fixtures.PING.bytes();
-        byte[] workers = Fixtures.WORKERS.bytes();
-        RoutingHandler routes = new RoutingHandler()
-                .get("/api/v0/meta/cluster_status", exchange -> json(exchange, 200, clusterStatus))
-                .get("/api/v0/jobs", exchange -> json(exchange, 200, jobs))
-                .get("/_ping", exchange -> json(exchange, 200, ping))
-                .get("/api/v0/workers", exchange -> json(exchange, 200, workers))
-                .setFallbackHandler(exchange -> json(exchange, 404,
-                        "{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"not part of the demo\"}]}".getBytes()));
+        RoutingHandler routes = new RoutingHandler();
+        serve(routes, "", Fixtures.CLUSTER_STATUS_HEALTHY);
+        serve(routes, UNHEALTHY_REPLICA_PREFIX, Fixtures.CLUSTER_STATUS_UNHEALTHY_REPLICA);
+        routes.setFallbackHandler(exchange -> json(exchange, 404,
+                "{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"not part of the demo\"}]}".getBytes()));
         Undertow undertow = Undertow.builder()
                 .addHttpListener(0, "127.0.0.1")
                 .setIoThreads(1)
@@ -42,6 +43,16 @@ public final class DemoDtr implements AutoCloseable {
                 .build();
         undertow.start();
         return new DemoDtr(undertow);
+    }
+
+    private static void serve(RoutingHandler routes, String prefix, Fixtures clusterStatus) {
+        for (var route : Map.of("/api/v0/meta/cluster_status", clusterStatus, "/api/v0/jobs", Fixtures.JOBS,
+                "/_ping", Fixtures.PING, "/api/v0/workers", Fixtures.WORKERS,
+                "/api/v0/imagescan/status", Fixtures.SCANNING, "/api/v0/crons", Fixtures.CRONS,
+                "/api/v0/docs.json", Fixtures.DOCS).entrySet()) {
+            byte[] body = route.getValue().bytes();
+            routes.get(prefix + route.getKey(), exchange -> json(exchange, 200, body));
+        }
     }
 
     /** The target to probe, e.g. {@code http://127.0.0.1:40123}. */

@@ -21,7 +21,12 @@ public enum Fixtures {
     JOBS_NULL("jobs-empty.json"),
     PING("ping.json"),
     PING_UNHEALTHY("ping-unhealthy.json"),
-    WORKERS("workers.json");
+    WORKERS("workers.json"),
+    SCANNING("imagescan-status.json"),
+    SCANNING_DISABLED("imagescan-disabled.json"),
+    CRONS("crons.json"),
+    CRONS_WITHOUT_GC("crons-without-gc.json"),
+    DOCS("docs.json");
 
     private final String file;
 

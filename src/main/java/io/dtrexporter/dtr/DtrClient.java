@@ -299,7 +299,7 @@ public final class DtrClient implements Closeable {
                 return ApiResult.failure(call, body.status(), elapsed(), FailureReason.INVALID_RESPONSE, "empty body");
             }
             try {
-                T parsed = call.parser().parse(new ByteArrayInputStream(body.bytes(), 0, body.size()));
+                T parsed = call.parser().parse(body.status(), new ByteArrayInputStream(body.bytes(), 0, body.size()));
                 return ApiResult.success(call, body.status(), elapsed(), parsed, body.size());
             } catch (JsonProcessingException e) {
                 String type = body.contentType() == null ? "no Content-Type" : body.contentType();

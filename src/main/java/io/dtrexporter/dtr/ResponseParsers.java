@@ -15,13 +15,17 @@ import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dtrexporter.dtr.model.ClusterStatus;
+import io.dtrexporter.dtr.model.CronList;
+import io.dtrexporter.dtr.model.DtrVersion;
 import io.dtrexporter.dtr.model.JobList;
 import io.dtrexporter.dtr.model.Ping;
+import io.dtrexporter.dtr.model.ScannerStatus;
 import io.dtrexporter.dtr.model.WorkerList;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Binds DTR bodies straight into the model records, in one streaming pass: no tree, no copy of the
@@ -32,6 +36,28 @@ public final class ResponseParsers {
     private static final ObjectReader JOBS = mapper(false).readerFor(JobList.class);
     private static final ObjectReader PING = mapper(false).readerFor(Ping.class);
     private static final ObjectReader WORKERS = mapper(false).readerFor(WorkerList.class);
+    private static final ObjectReader SCANNER = mapper(true).readerFor(ScannerStatus.class);
+    private static final ObjectReader CRONS = mapper(false).readerFor(CronList.class);
+    private static final ObjectReader DOCS = mapper(false).readerFor(DtrVersion.class);
+
+    /** What imagescan/status answers with a 400 (and its usual error body): scanning is not enabled. */
+    public static final int SCANNING_DISABLED = 400;
+
+    /**
+     * /api/v0/imagescan/status: the scanner's state, or empty when the DTR answers
+     * {@value #SCANNING_DISABLED}, which says scanning is not enabled (a state, not a failure).
+     */
+    public static final BodyParser<Optional<ScannerStatus>> SCANNING = new BodyParser<>() {
+        @Override
+        public Optional<ScannerStatus> parse(InputStream body) throws IOException {
+            return Optional.of(read(SCANNER, body, ScannerStatus.class));
+        }
+
+        @Override
+        public Optional<ScannerStatus> parse(int status, InputStream body) throws IOException {
+            return status == SCANNING_DISABLED ? Optional.empty() : parse(body);
+        }
+    };
 
     private ResponseParsers() {
     }
@@ -50,6 +76,15 @@ public final class ResponseParsers {
 
     public static JobList jobs(InputStream body) throws IOException {
         return read(JOBS, body, JobList.class);
+    }
+
+    public static CronList crons(InputStream body) throws IOException {
+        return read(CRONS, body, CronList.class);
+    }
+
+    /** Reads info.version of docs.json and skips the rest of the document without building it. */
+    public static DtrVersion version(InputStream body) throws IOException {
+        return read(DOCS, body, DtrVersion.class);
     }
 
     /** Every way a body can be unreadable ends in a JsonProcessingException, which callers call invalid_response. */

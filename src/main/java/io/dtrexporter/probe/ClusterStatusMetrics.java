@@ -64,6 +64,9 @@ final class ClusterStatusMetrics {
             "Number of reads and writes of documents per second from the table replica", labelSets);
     private final Family replicaHealthy = Family.gauge("dtr_replica_healthy",
             "1 when the replica's replica_health is exactly OK", labelSets);
+    private final Family replicaUnhealthyReason = Family.gauge("dtr_replica_unhealthy_reason",
+            "1 for each replica whose replica_health is not OK, with the kind of trouble its sentence names"
+                    + " (connection, rethinkdb, etcd, notary, status, other)", labelSets);
     private final Family replicaHealthTime = Family.gauge("dtr_replica_health_timestamp_seconds",
             "When the replica last wrote its health verdict (absent when DTR could not read it)", labelSets);
     private final Family replicaReadonly = Family.gauge("dtr_replica_readonly",
@@ -120,8 +123,12 @@ final class ClusterStatusMetrics {
 
     /** Per replica, by the replica ids cluster_status keys its maps with. */
     private void replicas(ClusterStatus status) {
-        new TreeMap<>(status.replicaHealth()).forEach((replica, verdict) ->
-                replicaHealthy.add(REPLICA_HEALTH_OK.equals(verdict), "replica", replica));
+        new TreeMap<>(status.replicaHealth()).forEach((replica, verdict) -> {
+            replicaHealthy.add(REPLICA_HEALTH_OK.equals(verdict), "replica", replica);
+            if (!REPLICA_HEALTH_OK.equals(verdict)) {
+                replicaUnhealthyReason.add(1.0, "replica", replica, "reason", ReplicaHealthReason.of(verdict).label());
+            }
+        });
         new TreeMap<>(status.replicaTimestamp()).forEach((replica, time) ->
                 replicaHealthTime.add(Rfc3339.epochSeconds(time).orElse(null), "replica", replica));
         new TreeMap<>(status.replicaReadonly()).forEach((replica, readonly) ->
@@ -251,7 +258,7 @@ final class ClusterStatusMetrics {
                 serverConnections, serverClientsActive, serverDocsRate, serverDocs, serverQueriesRate, serverQueries,
                 serverStatsError, serverCount, serverHealthCount, tableCount, tableDocs, tableServerStates,
                 replicaCache, replicaData, replicaGarbage, replicaMetadata, replicaPreallocated, replicaDocs,
-                replicaIo, replicaHealthy, replicaHealthTime, replicaReadonly, gcLockHeld, rethinkIssues,
+                replicaIo, replicaHealthy, replicaUnhealthyReason, replicaHealthTime, replicaReadonly, gcLockHeld, rethinkIssues,
                 tableStatusFlags)) {
             family.addTo(out);
         }

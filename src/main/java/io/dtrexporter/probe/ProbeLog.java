@@ -40,8 +40,14 @@ public record ProbeLog(long id, Instant time, String module, String target, bool
                 + ", deadline " + seconds(result.timeout()));
         for (ApiResult<?> call : result.calls()) {
             StringBuilder line = new StringBuilder("GET ")
-                    .append(target.resolve(call.call().pathAndQuery().apply(module)))
-                    .append(" -> ").append(call.statusCode() == 0 ? "no response" : "HTTP " + call.statusCode())
+                    .append(target.resolve(call.call().pathAndQuery().apply(module)));
+            if (call.reusedFrom().isPresent()) {
+                lines.add(line.append(" not made: the answer of ").append(timestamp(call.reusedFrom().get()))
+                        .append(" is reused (fetched at most every ").append(VersionCache.REFETCH_INTERVAL.toMinutes())
+                        .append(" minutes)").toString());
+                continue;
+            }
+            line.append(" -> ").append(call.statusCode() == 0 ? "no response" : "HTTP " + call.statusCode())
                     .append(" in ").append(seconds(call.duration()));
             if (call.bodyBytes() != ApiResult.NOT_READ) {
                 line.append(", ").append(call.bodyBytes()).append(" bytes read");

@@ -12,13 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The loaded modules, each with the connection pool its probes share. */
+/**
+ * The loaded modules, each with the connection pool its probes share, and the DTR versions their
+ * probes read: those last only as long as this set of modules, so a reload drops them.
+ */
 public final class ProbeModules implements Closeable {
     private final ExporterConfig config;
     private final Map<String, Module> modules;
 
-    /** A module's settings and its DTR client. */
-    public record Module(ModuleConfig config, DtrClient client) {
+    /** A module's settings, its DTR client, and the versions cache that all modules of this set share. */
+    public record Module(ModuleConfig config, DtrClient client, VersionCache versions) {
     }
 
     private ProbeModules(ExporterConfig config, Map<String, Module> modules) {
@@ -37,10 +40,11 @@ public final class ProbeModules implements Closeable {
      */
     public ProbeModules next(ExporterConfig config, DtrClient.Shared shared) {
         Map<String, Module> next = new LinkedHashMap<>();
+        VersionCache versions = new VersionCache();
         config.modules().forEach((name, settings) -> {
             Module unchanged = modules.get(name);
-            next.put(name, unchanged != null && unchanged.config().equals(settings) ? unchanged
-                    : new Module(settings, new DtrClient(settings, shared)));
+            next.put(name, new Module(settings, unchanged != null && unchanged.config().equals(settings)
+                    ? unchanged.client() : new DtrClient(settings, shared), versions));
         });
         return new ProbeModules(config, Map.copyOf(next));
     }

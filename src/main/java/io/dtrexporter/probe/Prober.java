@@ -22,8 +22,10 @@ public final class Prober {
      * @param timeout  bound of the whole probe, every call included
      * @param arrival  System.nanoTime() when the request arrived: the deadline counts from there
      */
-    public static CompletableFuture<ProbeResult> probe(Target target, ModuleConfig module, DtrClient client,
+    public static CompletableFuture<ProbeResult> probe(Target target, ProbeModules.Module probeModule,
                                                        Duration timeout, long arrival) {
+        ModuleConfig module = probeModule.config();
+        DtrClient client = probeModule.client();
         long start = System.nanoTime();
         long deadline = arrival + timeout.toNanos();
         List<ApiCall<?>> enabled = ApiCalls.of(module);
@@ -34,7 +36,10 @@ public final class Prober {
         calls.add(first);
         CompletableFuture<?> ready = connected ? CompletableFuture.completedFuture(null) : first;
         for (ApiCall<?> call : enabled.subList(1, enabled.size())) {
-            calls.add(ready.thenCompose(done -> call(client, target, call, module, deadline)));
+            calls.add(call == ApiCalls.VERSION
+                    ? probeModule.versions().answer(module.name(), target,
+                            () -> ready.thenCompose(done -> call(client, target, ApiCalls.VERSION, module, deadline)))
+                    : ready.thenCompose(done -> call(client, target, call, module, deadline)));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done ->
                 new ProbeResult(calls.stream().<ApiResult<?>>map(CompletableFuture::join).toList(),

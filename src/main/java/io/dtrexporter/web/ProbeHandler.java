@@ -5,6 +5,7 @@ import io.dtrexporter.config.ExporterConfig;
 import io.dtrexporter.dtr.ApiResult;
 import io.dtrexporter.dtr.InvalidTargetException;
 import io.dtrexporter.dtr.Target;
+import io.dtrexporter.logging.LogFields;
 import io.dtrexporter.metrics.ExporterMetrics;
 import io.dtrexporter.probe.ProbeHistory;
 import io.dtrexporter.probe.ProbeLog;
@@ -144,7 +145,7 @@ final class ProbeHandler implements HttpHandler {
                 }
             };
             try {
-                Prober.probe(target, module.config(), module.client(), timeout, arrival).whenComplete((result, bug) -> {
+                Prober.probe(target, module, timeout, arrival).whenComplete((result, bug) -> {
                     if (bug != null) {
                         fail(bug, done);
                         return;
@@ -228,19 +229,26 @@ final class ProbeHandler implements HttpHandler {
         return Duration.ofNanos((long) (seconds * 1e9));
     }
 
-    /** One line for a failed probe, naming what failed and where to read the whole story; at debug, any probe. */
+    /**
+     * One line for a failed probe, naming what failed and where to read the whole story, each as a
+     * field of its own; with several failed calls, api and reason list them in the same order. At
+     * debug, a line for a probe that succeeded too.
+     */
     private static void logOutcome(ProbeLog log, ProbeResult result) {
         if (log.success()) {
-            LOG.fine(() -> "probe succeeded module=" + log.module() + " target=" + log.target() + " duration="
-                    + ProbeLog.seconds(log.duration()).replace(" s", "s") + " log=/logs?id=" + log.id());
+            if (LOG.isLoggable(Level.FINE)) {
+                LogFields.of("module", log.module(), "target", log.target(),
+                        "duration", ProbeLog.seconds(log.duration()).replace(" s", "s"),
+                        "log", "/logs?id=" + log.id()).log(LOG, Level.FINE, "probe succeeded");
+            }
             return;
         }
         List<ApiResult<?>> failed = result.calls().stream().filter(call -> !call.succeeded()).toList();
-        LOG.warning(() -> "probe failed module=" + log.module() + " target=" + log.target()
-                + " api=" + failed.stream().map(ApiResult::api).collect(Collectors.joining(","))
-                + " reason=" + failed.stream().map(call -> call.failure().orElseThrow().reason().label())
-                        .collect(Collectors.joining(","))
-                + " log=/logs?id=" + log.id());
+        LogFields.of("module", log.module(), "target", log.target(),
+                "api", failed.stream().map(ApiResult::api).collect(Collectors.joining(",")),
+                "reason", failed.stream().map(call -> call.failure().orElseThrow().reason().label())
+                        .collect(Collectors.joining(",")),
+                "log", "/logs?id=" + log.id()).log(LOG, Level.WARNING, "probe failed");
     }
 
     /** The parameter's value, null when absent; given more than once is an error. */

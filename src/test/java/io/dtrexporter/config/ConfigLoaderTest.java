@@ -228,7 +228,7 @@ class ConfigLoaderTest {
     void unknownModuleKeyIsRejectedNamingItsPath() throws IOException {
         assertRejected(fixture("invalid-unknown-module-key.yml"),
                 "modules.prod.retries: unknown key (known keys here: allow_plain_http, allowed_targets, basic_auth,"
-                        + " job_count, ping, timeout, tls_config, workers)");
+                        + " crons, job_count, ping, scanning, timeout, tls_config, version, workers)");
     }
 
     @Test

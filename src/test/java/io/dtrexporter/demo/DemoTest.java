@@ -37,6 +37,16 @@ class DemoTest {
             assertEquals(fixture.path("replica_health").size(), metrics.get("dtr_server_count"));
             assertEquals(fixture.path("rethink_system_tables").path("table_status").size(), metrics.get("dtr_table_count"));
             assertEquals(100, metrics.series("dtr_job_total").values().stream().mapToDouble(Double::doubleValue).sum());
+            assertEquals(1, metrics.get("dtr_scanning_enabled"));
+            assertTrue(metrics.has("dtr_scanner_replica_db_updated_timestamp_seconds"));
+            assertTrue(metrics.has("dtr_cron_next_run_timestamp_seconds"));
+            assertEquals(1, metrics.get("dtr_build_info", "version", "2.9.4"));
+
+            Exposition sick = exporter.probe(target + DemoDtr.UNHEALTHY_REPLICA_PREFIX, "demo");
+            assertEquals(1, sick.get("dtr_up"));
+            assertEquals(1, sick.series("dtr_replica_unhealthy_reason").size());
+            assertTrue(sick.series("dtr_replica_unhealthy_reason").keySet().iterator().next()
+                    .get("reason").equals("connection"), sick.series("dtr_replica_unhealthy_reason").toString());
         }
     }
 }

@@ -89,6 +89,8 @@ class HelmChartMultiDtrTest {
         assertEquals("PT8S", prod.timeout().toString());
         assertFalse(prod.workers(), "workers: false reaches exporter.yml");
         assertTrue(prod.ping(), "ping, not given, keeps its default");
+        assertFalse(prod.version(), "version: false reaches exporter.yml");
+        assertTrue(prod.scanning() && prod.crons(), "scanning and crons, not given, keep their default");
 
         ModuleConfig lab = config.module("lab").orElseThrow();
         assertEquals("monitor", lab.basicAuth().orElseThrow().username());

@@ -205,6 +205,76 @@ class MalformedBodyFuzzTest {
         }
     }
 
+    /** The bodies of the calls that came with issue 16, and the call that reads each. */
+    private static final Map<Fixtures, ApiCall<?>> MORE_CALLS = Map.of(Fixtures.SCANNING, ApiCalls.SCANNING,
+            Fixtures.CRONS, ApiCalls.CRONS, Fixtures.CRONS_WITHOUT_GC, ApiCalls.CRONS, Fixtures.DOCS, ApiCalls.VERSION);
+    private static final List<Fixtures> MORE_BASES = List.of(Fixtures.SCANNING, Fixtures.CRONS,
+            Fixtures.CRONS_WITHOUT_GC, Fixtures.DOCS);
+
+    /**
+     * The same for imagescan/status, crons and docs.json: each body parses into figures every format
+     * writes, or fails as invalid_response; unknown keys change nothing.
+     */
+    @Test
+    void everyMutatedScannerCronsOrDocsBodyEndsAsAParseFailureOrValidMetrics() {
+        Map<Fixtures, String> baseline = new EnumMap<>(Fixtures.class);
+        for (Fixtures base : MORE_BASES) {
+            Outcome outcome = moreOutcome(unmutated(base));
+            assertEquals(List.of(), outcome.problems, base.toString());
+            baseline.put(base, outcome.text);
+        }
+        Kind[] kinds = Kind.values();
+        List<String> problems = IntStream.range(0, kinds.length * CASES_PER_KIND / 4).parallel()
+                .mapToObj(i -> {
+                    Case c = generate(SEED ^ 0x16L, i, MORE_BASES, kinds[i % kinds.length]);
+                    Outcome outcome = moreOutcome(c);
+                    if (outcome.parsed && c.kind() == Kind.UNKNOWN_KEYS && !outcome.text.equals(baseline.get(c.base()))) {
+                        outcome.problems.add("unknown keys changed the metrics");
+                    }
+                    if (outcome.millis > BODY_BUDGET_MILLIS) {
+                        outcome.problems.add("took " + outcome.millis + " ms");
+                    }
+                    return outcome.problems.isEmpty() ? null : c.describe() + "\n    " + String.join("\n    ", outcome.problems);
+                })
+                .filter(Objects::nonNull).toList();
+        assertEquals(List.of(), problems.subList(0, Math.min(REPORTED_PROBLEMS, problems.size())));
+    }
+
+    private static Outcome moreOutcome(Case c) {
+        Outcome outcome = new Outcome(c);
+        ApiCall<?> call = MORE_CALLS.get(c.base());
+        ApiResult<?> parsed;
+        long start = System.nanoTime();
+        try {
+            parsed = parsedAs(call, c.mutant().body());
+            outcome.parsed = true;
+        } catch (JsonProcessingException e) {
+            outcome.parseError = Optional.of(e.getClass().getSimpleName());
+            if (Boolean.TRUE.equals(c.mutant().mustParse())) {
+                outcome.problems.add("should have parsed but failed: " + e.getOriginalMessage());
+            }
+            return outcome;
+        } catch (Throwable e) {
+            outcome.problems.add("escaped the parser as no JsonProcessingException: " + stack(e));
+            return outcome;
+        } finally {
+            outcome.nanos += System.nanoTime() - start;
+            outcome.millis = outcome.nanos / 1_000_000;
+        }
+        Boolean expected = c.mutant().mustParse();
+        if (expected != null && !expected) {
+            outcome.problems.add("should have failed to parse but parsed");
+        }
+        Duration took = Duration.ofMillis(40);
+        checkedExposition(new ProbeResult(List.of(ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS),
+                ApiResult.success(ApiCalls.JOBS, 200, took, GOOD_JOBS), parsed), took, TIMEOUT), 1, outcome);
+        return outcome;
+    }
+
+    private static <T> ApiResult<T> parsedAs(ApiCall<T> call, byte[] body) throws IOException {
+        return ApiResult.success(call, 200, Duration.ofMillis(40), call.parser().parse(200, new ByteArrayInputStream(body)));
+    }
+
     /** A problem without its particulars: "escaped ...: java.lang.NullPointerException". */
     private static String kindOf(String problem) {
         String[] parts = problem.lines().findFirst().orElse("").split(": ", 3);

@@ -58,7 +58,10 @@ class ProbeOutputGoldenTest {
         assertEquals(Files.readString(file), actual, "the answer for " + fixture.file() + " changed; see " + file);
     }
 
-    /** Every call made and answered: cluster_status from the fixture, the jobs, ping and workers fixtures. */
+    /**
+     * Every call made and answered: cluster_status from the fixture, the jobs, ping, workers, scanner,
+     * crons and docs.json fixtures.
+     */
     private static ProbeResult result(Fixtures clusterStatus) throws IOException {
         Instant notAfter = Instant.parse("2027-03-01T12:00:00Z");
         return new ProbeResult(List.of(
@@ -66,7 +69,11 @@ class ProbeOutputGoldenTest {
                         ResponseParsers.clusterStatus(stream(clusterStatus))).withCertificateNotAfter(Optional.of(notAfter)),
                 ApiResult.success(ApiCalls.JOBS, 200, Duration.ofMillis(7), ResponseParsers.jobs(stream(Fixtures.JOBS))),
                 ApiResult.success(ApiCalls.PING, 503, Duration.ofMillis(2), ResponseParsers.ping(stream(Fixtures.PING_UNHEALTHY))),
-                ApiResult.success(ApiCalls.WORKERS, 200, Duration.ofMillis(3), ResponseParsers.workers(stream(Fixtures.WORKERS)))),
+                ApiResult.success(ApiCalls.WORKERS, 200, Duration.ofMillis(3), ResponseParsers.workers(stream(Fixtures.WORKERS))),
+                ApiResult.success(ApiCalls.SCANNING, 200, Duration.ofMillis(4),
+                        ResponseParsers.SCANNING.parse(200, stream(Fixtures.SCANNING))),
+                ApiResult.success(ApiCalls.CRONS, 200, Duration.ofMillis(5), ResponseParsers.crons(stream(Fixtures.CRONS))),
+                ApiResult.success(ApiCalls.VERSION, 200, Duration.ofMillis(9), ResponseParsers.version(stream(Fixtures.DOCS)))),
                 Duration.ofMillis(13), Duration.ofSeconds(10));
     }
 

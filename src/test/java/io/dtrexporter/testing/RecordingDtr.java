@@ -80,6 +80,9 @@ public final class RecordingDtr implements AutoCloseable {
             case "/api/v0/jobs" -> Fixtures.JOBS;
             case "/_ping" -> Fixtures.PING;
             case "/api/v0/workers" -> Fixtures.WORKERS;
+            case "/api/v0/imagescan/status" -> Fixtures.SCANNING;
+            case "/api/v0/crons" -> Fixtures.CRONS;
+            case "/api/v0/docs.json" -> Fixtures.DOCS;
             default -> null;
         };
         exchange.setStatusCode(body == null ? 404 : 200);

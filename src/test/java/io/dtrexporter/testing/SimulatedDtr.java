@@ -30,6 +30,9 @@ public final class SimulatedDtr implements AutoCloseable {
     public static final String JOBS = "/api/v0/jobs";
     public static final String PING = "/_ping";
     public static final String WORKERS = "/api/v0/workers";
+    public static final String SCANNING = "/api/v0/imagescan/status";
+    public static final String CRONS = "/api/v0/crons";
+    public static final String DOCS = "/api/v0/docs.json";
     public static final String REPLICA_ID = "91b72265b1f5";
     public static final String NOT_AUTHENTICATED =
             "{\"errors\":[{\"code\":\"NOT_AUTHENTICATED\",\"message\":\"The client is not authenticated.\"}]}";
@@ -46,15 +49,21 @@ public final class SimulatedDtr implements AutoCloseable {
     }
 
     /**
-     * /_ping and /api/v0/workers answer as a healthy DTR's do unless a test says otherwise (its own
-     * answers take precedence), so that tests of the main calls need not repeat them.
+     * The optional calls (/_ping, workers, imagescan/status, crons, docs.json) answer as a healthy
+     * DTR's do unless a test says otherwise (its own answers take precedence), so that tests of the
+     * main calls need not repeat them.
      */
     private void answerOptionalCalls() {
-        server.when(request().withMethod("GET").withPath(prefix + PING), Times.unlimited(), TimeToLive.unlimited(), -10)
-                .respond(json(200, Fixtures.PING.bytes()));
-        server.when(request().withMethod("GET").withPath(prefix + WORKERS), Times.unlimited(), TimeToLive.unlimited(),
-                -10)
-                .respond(json(200, Fixtures.WORKERS.bytes()));
+        answerByDefault(PING, Fixtures.PING);
+        answerByDefault(WORKERS, Fixtures.WORKERS);
+        answerByDefault(SCANNING, Fixtures.SCANNING);
+        answerByDefault(CRONS, Fixtures.CRONS);
+        answerByDefault(DOCS, Fixtures.DOCS);
+    }
+
+    private void answerByDefault(String path, Fixtures fixture) {
+        server.when(request().withMethod("GET").withPath(prefix + path), Times.unlimited(), TimeToLive.unlimited(), -10)
+                .respond(json(200, fixture.bytes()));
     }
 
     public static SimulatedDtr start() {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.logging.LogFields;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.FreePorts;
 import io.dtrexporter.testing.LogCapture;
@@ -83,7 +84,9 @@ class DebugLogTest {
             Thread.sleep(3500); // the hung-up probe runs to its deadline
 
             List<LogRecord> records = log.records();
-            String text = records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage())
+            String text = records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
+                            + LogFields.of(r).entrySet().stream().map(field -> " " + field.getKey() + "=" + field.getValue())
+                            .collect(Collectors.joining()))
                     .collect(Collectors.joining("\n"));
             assertTrue(records.stream().noneMatch(r -> LIBRARIES.stream().anyMatch(r.getLoggerName()::startsWith)),
                     "library lines:\n" + text);

@@ -3,6 +3,7 @@ package io.dtrexporter.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtrexporter.probe.ApiCalls;
 import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.RecordingDtr;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP/1.1 otherwise, few of them, kept across probes, and given up when a probe's deadline cuts it.
  */
 class DtrConnectionsTest {
+    /** A probe's calls; docs.json is fetched once per module and target in 30 minutes, not per probe. */
+    private static final int CALLS_BUT_VERSION = ApiCalls.ALL.size() - 1;
+
     @TempDir
     static Path dir;
     static Issued ca;
@@ -54,7 +58,7 @@ class DtrConnectionsTest {
             probeInWaves(exporter, dtr.target(), 1, 1); // as Prometheus does: the first probe alone
             probeInWaves(exporter, dtr.target(), 3, 4);
             assertEquals(Set.of("HTTP/2.0"), dtr.protocols());
-            assertEquals(13 * 4, dtr.requests().size(), "four calls per probe");
+            assertEquals(13 * CALLS_BUT_VERSION + 1, dtr.requests().size(), "every call of every probe, docs.json once");
             assertEquals(1, dtr.connections().size(), "one connection: " + dtr.connections());
         }
     }
@@ -66,7 +70,7 @@ class DtrConnectionsTest {
             probeInWaves(exporter, dtr.target(), 1, 1);
             probeInWaves(exporter, dtr.target(), 3, 4);
             assertEquals(Set.of("HTTP/1.1"), dtr.protocols());
-            assertEquals(13 * 4, dtr.requests().size());
+            assertEquals(13 * CALLS_BUT_VERSION + 1, dtr.requests().size());
             assertTrue(dtr.connections().size() <= 2, "at most two connections: " + dtr.connections());
             Exposition own = Exposition.parse(exporter.get("/metrics").body());
             assertEquals(dtr.connections().size(), own.get("dtr_exporter_pool_available_connections", "module", "default"),

@@ -84,7 +84,7 @@ class LandingPageTest {
         String table = targetsTable(exporter.get("/").body());
         Matcher row = Pattern.compile("<tr class=\"down\">.*?" + Pattern.quote(DEAD) + ".*?</tr>").matcher(table);
         assertTrue(row.find(), table);
-        assertTrue(row.group().contains("<b>cluster_status, jobs, ping, workers</b>: connection <span class=\"detail\">"
+        assertTrue(row.group().contains("<b>cluster_status, jobs, ping, workers, imagescan, crons, version</b>: connection <span class=\"detail\">"
                 + "Connect to " + DEAD), "every call failed the same way, said once: " + row.group());
         Matcher log = Pattern.compile("href=\"(/logs\\?id=\\d+)\"").matcher(row.group());
         assertTrue(log.find(), row.group());

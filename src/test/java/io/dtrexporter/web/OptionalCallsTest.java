@@ -1,6 +1,9 @@
 package io.dtrexporter.web;
 
+import static io.dtrexporter.testing.SimulatedDtr.CRONS;
+import static io.dtrexporter.testing.SimulatedDtr.DOCS;
 import static io.dtrexporter.testing.SimulatedDtr.PING;
+import static io.dtrexporter.testing.SimulatedDtr.SCANNING;
 import static io.dtrexporter.testing.SimulatedDtr.WORKERS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,14 +18,20 @@ import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.SimulatedDtr;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The optional calls: /_ping and /api/v0/workers, on by default, each failing on its own. */
+/**
+ * The optional calls: /_ping, /api/v0/workers, imagescan/status, crons and docs.json, on by default,
+ * each failing on its own.
+ */
 class OptionalCallsTest {
     @TempDir
     static Path dir;
@@ -44,6 +53,9 @@ class OptionalCallsTest {
                     allow_plain_http: true
                     ping: false
                     workers: false
+                    scanning: false
+                    crons: false
+                    version: false
                 """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD));
     }
 
@@ -110,7 +122,75 @@ class OptionalCallsTest {
         assertEquals(1, metrics.get("dtr_up"));
         assertFalse(metrics.has("dtr_ping_healthy"));
         assertFalse(metrics.value("dtr_api_up", "api", "workers").isPresent());
-        assertEquals(0, dtr.received(request().withPath(PING)).length);
-        assertEquals(0, dtr.received(request().withPath(WORKERS)).length);
+        for (String api : new String[] {"ping", "workers", "imagescan", "crons", "version"}) {
+            assertFalse(metrics.value("dtr_api_up", "api", api).isPresent(), api);
+        }
+        assertFalse(metrics.has("dtr_scanning_enabled"));
+        assertFalse(metrics.has("dtr_cron_next_run_timestamp_seconds"));
+        assertFalse(metrics.has("dtr_build_info"));
+        for (String path : new String[] {PING, WORKERS, SCANNING, CRONS, DOCS}) {
+            assertEquals(0, dtr.received(request().withPath(path)).length, path);
+        }
+    }
+
+    @Test
+    void theScannerCronsAndVersionOfTheSimulatedDtrAreExported() throws IOException {
+        Exposition metrics = exporter.probe(dtr.httpTarget(), null);
+        assertEquals(1, metrics.get("dtr_up"));
+        JsonNode scanner = new JsonMapper().readTree(Fixtures.SCANNING.bytes());
+        assertEquals(1, metrics.get("dtr_scanning_enabled"));
+        assertEquals(scanner.path("db_version").asDouble(), metrics.get("dtr_scanner_db_version"));
+        assertEquals(0, metrics.get("dtr_scanner_db_update_failed"));
+        assertEquals(Instant.parse(scanner.path("db_updated_at").asText()).toEpochMilli() / 1000.0,
+                metrics.get("dtr_scanner_db_updated_timestamp_seconds"), 0.001);
+        assertEquals(scanner.path("replicas").size(),
+                metrics.series("dtr_scanner_replica_db_updated_timestamp_seconds").size());
+        JsonNode crons = new JsonMapper().readTree(Fixtures.CRONS.bytes()).path("crons");
+        for (JsonNode cron : crons) {
+            assertTrue(metrics.get("dtr_cron_next_run_timestamp_seconds", "action", cron.path("action").asText())
+                    <= Instant.parse(cron.path("nextRun").asText()).getEpochSecond());
+        }
+        String version = new JsonMapper().readTree(Fixtures.DOCS.bytes()).path("info").path("version").asText();
+        assertEquals(Map.of(Map.of("version", version), 1.0), metrics.series("dtr_build_info"));
+        for (String api : new String[] {"imagescan", "crons", "version"}) {
+            assertEquals(1, metrics.get("dtr_api_up", "api", api), api);
+        }
+    }
+
+    @Test
+    void scanningNotEnabledIsAnAnswerWithoutScannerSeries() {
+        dtr.answerAnyone(SCANNING, SimulatedDtr.json(400, Fixtures.SCANNING_DISABLED.bytes()));
+        Exposition metrics = exporter.probe(dtr.httpTarget(), null);
+        assertEquals(0, metrics.get("dtr_scanning_enabled"));
+        assertEquals(1, metrics.get("dtr_api_up", "api", "imagescan"));
+        assertEquals(400, metrics.get("dtr_api_status_code", "api", "imagescan"));
+        assertEquals(1, metrics.get("dtr_up"), "scanning off is a state, not a failure");
+        assertTrue(metrics.names().stream().noneMatch(name -> name.startsWith("dtr_scanner_")), metrics.names().toString());
+    }
+
+    @Test
+    void anotherErrorOfTheScannerFailsItsCall() {
+        dtr.answerAnyone(SCANNING, SimulatedDtr.error(500, "INTERNAL_ERROR", "scanner down"));
+        Exposition metrics = exporter.probe(dtr.httpTarget(), null);
+        assertEquals(0, metrics.get("dtr_up"));
+        assertEquals(1, metrics.get("dtr_api_error_info", "api", "imagescan", "reason", "http_status"));
+        assertFalse(metrics.has("dtr_scanning_enabled"), "unknown, not 0");
+    }
+
+    @Test
+    void aDtrWithoutAGcCronHasNoGcSeries() {
+        dtr.answerAnyone(CRONS, SimulatedDtr.json(200, Fixtures.CRONS_WITHOUT_GC.bytes()));
+        Exposition metrics = exporter.probe(dtr.httpTarget(), null);
+        assertEquals(1, metrics.get("dtr_up"));
+        assertEquals(Set.of("license_update", "update_db"), metrics.series("dtr_cron_next_run_timestamp_seconds")
+                .keySet().stream().map(labels -> labels.get("action")).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void aDtrWithNoCronsAtAllHasNoCronSeries() {
+        dtr.answerAnyone(CRONS, SimulatedDtr.json(200, "{\"crons\":[]}"));
+        Exposition metrics = exporter.probe(dtr.httpTarget(), null);
+        assertEquals(1, metrics.get("dtr_api_up", "api", "crons"));
+        assertFalse(metrics.has("dtr_cron_next_run_timestamp_seconds"));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtrexporter.demo.DemoDtr;
+import io.dtrexporter.logging.LogFields;
 import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.LogCapture;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
@@ -57,9 +59,15 @@ class ProbeHistoryTest {
             failed = exporter.get(ExporterHarness.probePath(dead, "open"));
             assertEquals(1, warnings.records().size());
             LogRecord line = warnings.records().get(0);
-            assertTrue(line.getMessage().matches("probe failed module=open target=http://127.0.0.1:1 "
-                    + "api=cluster_status,jobs,ping,workers reason=connection,connection,connection,connection"
-                    + " log=/logs\\?id=\\d+"), line.getMessage());
+            assertEquals("probe failed", line.getMessage());
+            Map<String, String> fields = LogFields.of(line);
+            assertEquals(List.of("module", "target", "api", "reason", "log"), List.copyOf(fields.keySet()));
+            assertEquals("open", fields.get("module"));
+            assertEquals(dead, fields.get("target"));
+            assertEquals("cluster_status,jobs,ping,workers,imagescan,crons,version", fields.get("api"));
+            assertEquals("connection,connection,connection,connection,connection,connection,connection",
+                    fields.get("reason"));
+            assertTrue(fields.get("log").matches("/logs\\?id=\\d+"), fields.get("log"));
         }
         assertEquals(200, failed.statusCode());
         for (int i = 0; i < 5; i++) { // a flood of successes...
