@@ -2,6 +2,7 @@ package io.dtrexporter.dtr;
 
 import io.dtrexporter.config.ModuleConfig;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -22,7 +23,17 @@ import java.util.function.Predicate;
  */
 public record ApiCall<T>(String label, Function<ModuleConfig, String> pathAndQuery, BodyParser<T> parser,
                          IntPredicate answers, Predicate<ModuleConfig> enabled,
-                         BiConsumer<T, List<MetricSnapshot>> metrics) {
+                         BiConsumer<T, List<MetricSnapshot>> metrics, Duration reusedFor) {
+    /** A call made at every probe. */
+    public ApiCall(String label, Function<ModuleConfig, String> pathAndQuery, BodyParser<T> parser, IntPredicate answers,
+                   Predicate<ModuleConfig> enabled, BiConsumer<T, List<MetricSnapshot>> metrics) {
+        this(label, pathAndQuery, parser, answers, enabled, metrics, Duration.ZERO);
+    }
+
+    /** Whether a successful answer serves the probes of its module and target for {@link #reusedFor}. */
+    public boolean reused() {
+        return !reusedFor.isZero();
+    }
 
     /** 2xx: the usual answer. */
     public static boolean isSuccess(int status) {

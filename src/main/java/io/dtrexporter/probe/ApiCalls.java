@@ -11,6 +11,7 @@ import io.dtrexporter.dtr.model.Ping;
 import io.dtrexporter.dtr.model.ScannerStatus;
 import io.dtrexporter.dtr.model.WorkerList;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,9 +38,10 @@ public final class ApiCalls {
             ScannerMetrics::addTo);
     public static final ApiCall<CronList> CRONS = new ApiCall<>("crons", module -> "/api/v0/crons",
             ResponseParsers::crons, ApiCall::isSuccess, ModuleConfig::crons, CronMetrics::addTo);
-    /** Made at most every {@link VersionCache#REFETCH_INTERVAL} per module and target; see {@link VersionCache}. */
+    /** docs.json is hundreds of KB and changes only on an upgrade: made at most every 30 minutes ({@link ReusedAnswers}). */
     public static final ApiCall<DtrVersion> VERSION = new ApiCall<>("version", module -> "/api/v0/docs.json",
-            ResponseParsers::version, ApiCall::isSuccess, ModuleConfig::version, ApiCalls::versionMetrics);
+            ResponseParsers::version, ApiCall::isSuccess, ModuleConfig::version, ApiCalls::versionMetrics,
+            Duration.ofMinutes(30));
 
     public static final List<ApiCall<?>> ALL = List.of(CLUSTER_STATUS, JOBS, PING, WORKERS, SCANNING, CRONS, VERSION);
 

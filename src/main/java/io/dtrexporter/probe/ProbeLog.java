@@ -43,7 +43,7 @@ public record ProbeLog(long id, Instant time, String module, String target, bool
                     .append(target.resolve(call.call().pathAndQuery().apply(module)));
             if (call.reusedFrom().isPresent()) {
                 lines.add(line.append(" not made: the answer of ").append(timestamp(call.reusedFrom().get()))
-                        .append(" is reused (fetched at most every ").append(VersionCache.REFETCH_INTERVAL.toMinutes())
+                        .append(" is reused (fetched at most every ").append(call.call().reusedFor().toMinutes())
                         .append(" minutes)").toString());
                 continue;
             }

@@ -13,15 +13,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The loaded modules, each with the connection pool its probes share, and the DTR versions their
+ * The loaded modules, each with the connection pool its probes share, and the reused answers (DTR versions) their
  * probes read: those last only as long as this set of modules, so a reload drops them.
  */
 public final class ProbeModules implements Closeable {
     private final ExporterConfig config;
     private final Map<String, Module> modules;
 
-    /** A module's settings, its DTR client, and the versions cache that all modules of this set share. */
-    public record Module(ModuleConfig config, DtrClient client, VersionCache versions) {
+    /** A module's settings, its DTR client, and the reused answers that all modules of this set share. */
+    public record Module(ModuleConfig config, DtrClient client, ReusedAnswers reusedAnswers) {
     }
 
     private ProbeModules(ExporterConfig config, Map<String, Module> modules) {
@@ -40,11 +40,11 @@ public final class ProbeModules implements Closeable {
      */
     public ProbeModules next(ExporterConfig config, DtrClient.Shared shared) {
         Map<String, Module> next = new LinkedHashMap<>();
-        VersionCache versions = new VersionCache();
+        ReusedAnswers reusedAnswers = new ReusedAnswers();
         config.modules().forEach((name, settings) -> {
             Module unchanged = modules.get(name);
             next.put(name, new Module(settings, unchanged != null && unchanged.config().equals(settings)
-                    ? unchanged.client() : new DtrClient(settings, shared), versions));
+                    ? unchanged.client() : new DtrClient(settings, shared), reusedAnswers));
         });
         return new ProbeModules(config, Map.copyOf(next));
     }

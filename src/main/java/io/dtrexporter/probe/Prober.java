@@ -8,6 +8,7 @@ import io.dtrexporter.dtr.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,14 +37,20 @@ public final class Prober {
         calls.add(first);
         CompletableFuture<?> ready = connected ? CompletableFuture.completedFuture(null) : first;
         for (ApiCall<?> call : enabled.subList(1, enabled.size())) {
-            calls.add(call == ApiCalls.VERSION
-                    ? probeModule.versions().answer(module.name(), target,
-                            () -> ready.thenCompose(done -> call(client, target, ApiCalls.VERSION, module, deadline)))
-                    : ready.thenCompose(done -> call(client, target, call, module, deadline)));
+            calls.add(afterwards(probeModule, target, call, ready, deadline));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done ->
                 new ProbeResult(calls.stream().<ApiResult<?>>map(CompletableFuture::join).toList(),
                         Duration.ofNanos(System.nanoTime() - start), timeout));
+    }
+
+    /** A call made once {@code ready} is done, or the answer it gave an earlier probe while that is fresh. */
+    private static <T> CompletableFuture<ApiResult<T>> afterwards(ProbeModules.Module probeModule, Target target,
+                                                                  ApiCall<T> call, CompletableFuture<?> ready, long deadline) {
+        ModuleConfig module = probeModule.config();
+        Supplier<CompletableFuture<ApiResult<T>>> made =
+                () -> ready.thenCompose(done -> call(probeModule.client(), target, call, module, deadline));
+        return call.reused() ? probeModule.reusedAnswers().answer(call, module.name(), target, made) : made.get();
     }
 
     private static <T> CompletableFuture<ApiResult<T>> call(DtrClient client, Target target, ApiCall<T> call,

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * docs.json is read at most once per module and target every 30 minutes: probes against the
  * simulated DTR with a clock the test moves, so that nothing waits half an hour.
  */
-class VersionCacheTest {
+class ReusedAnswersTest {
     private static final String UPGRADED_DOCS = "{\"swagger\":\"2.0\",\"info\":{\"title\":\"Docker Trusted Registry\","
             + "\"version\":\"2.9.5\"},\"paths\":{}}";
     static SimulatedDtr dtr;
@@ -57,7 +57,7 @@ class VersionCacheTest {
     static ModuleConfig config;
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    private VersionCache cache;
+    private ReusedAnswers cache;
 
     @BeforeAll
     static void start() {
@@ -82,7 +82,7 @@ class VersionCacheTest {
     void reset() {
         dtr.reset();
         dtr.serving(Fixtures.CLUSTER_STATUS_HEALTHY, Fixtures.JOBS);
-        cache = new VersionCache(clock::get, VersionCache.MAX_TARGETS);
+        cache = new ReusedAnswers(clock::get, ReusedAnswers.MAX_TARGETS);
     }
 
     @Test
@@ -105,7 +105,7 @@ class VersionCacheTest {
     @Test
     void theDocumentIsFetchedAgainOnceTheIntervalHasPassed() {
         probe();
-        clock.addAndGet(VersionCache.REFETCH_INTERVAL.toNanos() - 1);
+        clock.addAndGet(ApiCalls.VERSION.reusedFor().toNanos() - 1);
         probe();
         assertEquals(1, fetches());
         dtr.answer(DOCS, SimulatedDtr.json(200, UPGRADED_DOCS));
@@ -119,7 +119,7 @@ class VersionCacheTest {
     void aFailedFetchFailsTheCallAndKeepsTheLastVersion() {
         probe();
         dtr.answer(DOCS, SimulatedDtr.error(500, "INTERNAL_ERROR", "boom"));
-        clock.addAndGet(VersionCache.REFETCH_INTERVAL.toNanos());
+        clock.addAndGet(ApiCalls.VERSION.reusedFor().toNanos());
         for (int i = 0; i < 2; i++) { // a failure is no fresh answer: the next probe tries again
             Exposition metrics = metrics(probe());
             assertEquals(0, metrics.get("dtr_up"));
@@ -142,16 +142,16 @@ class VersionCacheTest {
 
     @Test
     void theCacheKeepsTheMostRecentKeysOnly() {
-        VersionCache small = new VersionCache(clock::get, 2);
+        ReusedAnswers small = new ReusedAnswers(clock::get, 2);
         AtomicInteger fetched = new AtomicInteger();
         for (String target : List.of("https://a.example", "https://b.example", "https://c.example", "https://b.example")) {
-            small.answer("m", Target.parse(target), () -> fakeFetch(fetched)).join();
+            small.answer(ApiCalls.VERSION, "m", Target.parse(target), () -> fakeFetch(fetched)).join();
         }
         assertEquals(3, fetched.get(), "b was recent enough to be kept");
         assertEquals(2, small.size());
-        small.answer("m", Target.parse("https://a.example"), () -> fakeFetch(fetched)).join();
+        small.answer(ApiCalls.VERSION, "m", Target.parse("https://a.example"), () -> fakeFetch(fetched)).join();
         assertEquals(4, fetched.get(), "a was the least recent and went");
-        small.answer("other", Target.parse("https://b.example"), () -> fakeFetch(fetched)).join();
+        small.answer(ApiCalls.VERSION, "other", Target.parse("https://b.example"), () -> fakeFetch(fetched)).join();
         assertEquals(5, fetched.get(), "another module's key is another key");
     }
 
@@ -160,18 +160,18 @@ class VersionCacheTest {
         AtomicInteger fetched = new AtomicInteger();
         CompletableFuture<ApiResult<DtrVersion>> slow = new CompletableFuture<>();
         Target target = Target.parse("https://a.example");
-        CompletableFuture<ApiResult<DtrVersion>> first = cache.answer("m", target, () -> {
+        CompletableFuture<ApiResult<DtrVersion>> first = cache.answer(ApiCalls.VERSION, "m", target, () -> {
             fetched.incrementAndGet();
             return slow;
         });
-        CompletableFuture<ApiResult<DtrVersion>> second = cache.answer("m", target, () -> fakeFetch(fetched));
+        CompletableFuture<ApiResult<DtrVersion>> second = cache.answer(ApiCalls.VERSION, "m", target, () -> fakeFetch(fetched));
         assertEquals(1, fetched.get());
         assertFalse(second.isDone());
         slow.complete(fakeFetch(new AtomicInteger()).join());
         assertEquals("2.9.4", first.join().body().orElseThrow().version());
         assertEquals("2.9.4", second.join().body().orElseThrow().version());
         assertTrue(second.join().reusedFrom().isPresent(), "the second probe made no call");
-        cache.answer("m", target, () -> fakeFetch(fetched)).join();
+        cache.answer(ApiCalls.VERSION, "m", target, () -> fakeFetch(fetched)).join();
         assertEquals(1, fetched.get(), "and the answer is kept");
     }
 
