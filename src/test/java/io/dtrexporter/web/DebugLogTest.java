@@ -68,7 +68,7 @@ class DebugLogTest {
             assertUp(exporter.get(ExporterHarness.probePath(http + "/ok", "default")), 1);
             assertUp(exporter.get(ExporterHarness.probePath("http://127.0.0.1:" + FreePorts.loopback(), "default")), 0);
             assertUp(exporter.get(ExporterHarness.probePath(http + "/slow", "default")), 0);
-            assertUp(exporter.get(ExporterHarness.probePath(dtr.httpsTarget() + "/ok", "default")), 0); // untrusted CA
+            assertUp(exporter.get(ExporterHarness.probePath(dtr.httpsTarget() + "/ok", "untrusted_ca")), 0);
             assertUp(exporter.get(ExporterHarness.probePath(http + "/ok", "wrong_password")), 0);
             assertUp(exporter.get(ExporterHarness.probePath(http + "/broken", "default")), 0);
             assertUp(exporter.get(ExporterHarness.probePath(http + "/garbled", "default")), 0);
@@ -119,6 +119,12 @@ class DebugLogTest {
                     allowed_targets: ["127.0.0.1"]
                     allow_plain_http: true
                     timeout: 1s
+                  untrusted_ca:
+                    # MockServer mints its certificate during the first handshake, 0.2-1.5 s: a
+                    # timeout of 1 s would sometimes make this a timeout, not the tls it is.
+                    basic_auth: {username: %1$s, password: %2$s}
+                    allowed_targets: ["127.0.0.1"]
+                    timeout: 10s
                   wrong_password:
                     basic_auth: {username: %1$s, password: not-the-password}
                     allowed_targets: ["127.0.0.1"]
