@@ -131,6 +131,7 @@ public final class DtrClient implements Closeable {
                         .setSoTimeout(UNCLAIMED_CONNECTION_TIMEOUT)
                         .build())
                 .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
+                .setIoSessionDecorator(new SlicedTlsInput()) // so that the buffers keep that size over TLS
                 .setH2Config(H2Config.custom().setPushEnabled(false).build())
                 .disableRedirectHandling()
                 .disableAutomaticRetries()

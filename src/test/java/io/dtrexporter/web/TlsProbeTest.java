@@ -16,6 +16,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -72,6 +73,9 @@ class TlsProbeTest {
                     tls_config: {ca_file: %2$s}
                   jvm_trust_store:
                     %1$s
+                  plain_http:
+                    %1$s
+                    allow_plain_http: true
                   other_ca:
                     %1$s
                     tls_config: {ca_file: other-ca.pem}
@@ -112,6 +116,27 @@ class TlsProbeTest {
         Exposition metrics = exporter.probe(dtr.httpsTarget(), module);
         assertEquals(1, metrics.get("dtr_up"), module);
         assertEquals(3, metrics.get("dtr_server_count"));
+    }
+
+    /**
+     * cluster_status arrives in full 16 KiB TLS records, which the HTTP/1.1 connection is handed in
+     * slices (SlicedTlsInput, so that its buffer stays small): every series is the same as over
+     * plain http from the same DTR.
+     */
+    @Test
+    void aBodyOfManyTlsRecordsGivesTheSameSeriesAsOverPlainHttp() {
+        Exposition overTls = exporter.probe(dtr.httpsTarget(), "trusted");
+        Exposition plain = exporter.probe(dtr.httpTarget(), "plain_http");
+        assertEquals(1, overTls.get("dtr_up"));
+        assertTrue(Fixtures.CLUSTER_STATUS_HEALTHY.bytes().length > 4 * 16384, "a body of several records");
+        List<String> compared = overTls.names().stream()
+                .filter(name -> !Set.of("dtr_api_duration_seconds", "dtr_scrape_latency",
+                        "dtr_tls_cert_not_after_timestamp_seconds").contains(name))
+                .toList();
+        assertEquals(plain.names().stream().filter(compared::contains).toList(), compared);
+        for (String name : compared) {
+            assertEquals(plain.series(name), overTls.series(name), name);
+        }
     }
 
     @ParameterizedTest
