@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Prometheus (Debian's package, installed by .ci/run) scrapes the exporter probing six
+ * A real Prometheus (Debian's package, installed by .ci/run) scrapes the exporter probing ten
  * simulated DTRs with the scrape job of prometheus-example.yml and the shipped alert rules, their
  * waiting times as shipped: every DTR has its own instance label, every dashboard panel's query
  * returns data, and each alert goes pending for the DTR that should raise it and for no other. The
@@ -48,23 +48,37 @@ class PrometheusEndToEndTest {
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final JsonMapper JSON = new JsonMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String CRONS = "/api/v0/crons";
-    private static final String IMAGESCAN = "/api/v0/imagescan/status";
-    private static final String DOCS = "/api/v0/docs.json";
-    /**
-     * Issue 16's metrics that another branch adds to the exporter. A panel on them may be empty only
-     * while Prometheus has no series of that name at all; once the exporter exports them, the
-     * simulated DTRs' live crons, imagescan and docs.json answers give the panels data.
-     */
-    private static final Set<String> METRICS_NOT_YET_EXPORTED = Set.of("dtr_build_info",
-            "dtr_cron_next_run_timestamp_seconds", "dtr_scanner_db_updated_timestamp_seconds",
-            "dtr_scanner_replica_db_updated_timestamp_seconds");
+    private static final Duration FIRST_PROBES = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
 
     /** An active alert: its name, its DTR, and the replica, db.table or job action it is about. */
     private record Alert(String name, String instance, String subject) {
+    }
+
+    /** What one simulated DTR answers: a healthy DTR's answers, live, with at most one of them changed. */
+    private record Answers(JsonNode clusterStatus, JsonNode jobs, byte[] crons, byte[] imagescan) {
+        static Answers healthy(Instant now) {
+            return new Answers(LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY, now),
+                    LiveFixtures.jobs(now, Duration.ofHours(1)), LiveFixtures.crons(now), LiveFixtures.imagescanStatus(now));
+        }
+
+        Answers clusterStatus(JsonNode changed) {
+            return new Answers(changed, jobs, crons, imagescan);
+        }
+
+        Answers jobs(JsonNode changed) {
+            return new Answers(clusterStatus, changed, crons, imagescan);
+        }
+
+        Answers crons(byte[] changed) {
+            return new Answers(clusterStatus, jobs, changed, imagescan);
+        }
+
+        Answers imagescan(byte[] changed) {
+            return new Answers(clusterStatus, jobs, crons, changed);
+        }
     }
 
     @Test
@@ -83,26 +97,32 @@ class PrometheusEndToEndTest {
                          allowed_targets: [127.0.0.1]
                          tls_config: {ca_file: %s}
                      """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD, ca.getFileName()))) {
-            // one simulated DTR per path prefix: the prefix names what is wrong with it
-            ObjectNode oldFailure = LiveFixtures.jobs(now, Duration.ofHours(1));
-            String healthy = serve(dtrs, "/healthy", now,
-                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY, now), oldFailure);
-            String replicaDown = serve(dtrs, "/replica-down", now,
-                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_UNHEALTHY_REPLICA, now), oldFailure);
+            // one simulated DTR per path prefix: the prefix names what is wrong with it (its jobs
+            // list holds a failure of an hour ago, which must raise nothing)
+            Answers healthyAnswers = Answers.healthy(now);
+            String healthy = serve(dtrs, "/healthy", healthyAnswers);
+            String replicaDown = serve(dtrs, "/replica-down", healthyAnswers.clusterStatus(
+                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_UNHEALTHY_REPLICA, now)));
             ObjectNode twoOfThreeDown = LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY, now);
             ((ObjectNode) twoOfThreeDown.path("replica_health"))
                     .put("cd61d8f16adf", "Failed to connect to container at dtr-rethinkdb-cd61d8f16adf:28015: i/o timeout")
                     .put("1027c386bbc4", "Etcd unhealthy: context deadline exceeded");
-            String quorumLost = serve(dtrs, "/quorum-lost", now, twoOfThreeDown, oldFailure);
-            String backfilling = serve(dtrs, "/tables-backfilling", now,
-                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_MULTI_SHARD, now), oldFailure);
+            String quorumLost = serve(dtrs, "/quorum-lost", healthyAnswers.clusterStatus(twoOfThreeDown));
+            String backfilling = serve(dtrs, "/tables-backfilling", healthyAnswers.clusterStatus(
+                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_MULTI_SHARD, now)));
             ObjectNode recentFailure = LiveFixtures.jobs(now, Duration.ofHours(1));
             ObjectNode newestJob = (ObjectNode) recentFailure.path("jobs").get(0);
             newestJob.put("status", "error").put("lastUpdated", LiveFixtures.time(now.minus(Duration.ofMinutes(1))));
-            String jobsFailing = serve(dtrs, "/jobs-failing", now,
-                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY, now), recentFailure);
+            String jobsFailing = serve(dtrs, "/jobs-failing", healthyAnswers.jobs(recentFailure));
+            String cronsOverdue = serve(dtrs, "/crons-overdue", healthyAnswers.crons(LiveFixtures.overdueCrons(now)));
+            String noGcCron = serve(dtrs, "/no-gc-cron", healthyAnswers.crons(LiveFixtures.cronsWithoutGc(now)));
+            String scannerDbOld = serve(dtrs, "/scanner-db-old",
+                    healthyAnswers.imagescan(LiveFixtures.imagescanStatus(now.minus(Duration.ofDays(3)), false)));
+            String scannerUpdateFailed = serve(dtrs, "/scanner-update-failed",
+                    healthyAnswers.imagescan(LiveFixtures.imagescanStatus(now.minus(Duration.ofHours(1)), true)));
             String wrongPassword = refusingOurCredentials(dtrs, "/wrong-password");
-            List<String> targets = List.of(healthy, replicaDown, quorumLost, backfilling, jobsFailing, wrongPassword);
+            List<String> targets = List.of(healthy, replicaDown, quorumLost, backfilling, jobsFailing, cronsOverdue,
+                    noGcCron, scannerDbOld, scannerUpdateFailed, wrongPassword);
 
             String exporterAddress = URI.create(exporter.url("/")).getAuthority();
             Files.copy(Path.of("prometheus-rules.yml"), dir.resolve("rules.yml"));
@@ -114,19 +134,17 @@ class PrometheusEndToEndTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             try {
                 String api = "http://127.0.0.1:" + port + "/api/v1/";
-                awaitValue(api, "count(dtr_up == 1)", targets.size() - 1); // the first probes may time out
-                Map<String, String> up = new TreeMap<>();
-                query(api, "dtr_up").path("data").path("result").forEach(series -> up.put(
-                        series.path("metric").path("instance").asText(), series.path("value").get(1).asText()));
                 Map<String, String> expectedUp = new TreeMap<>();
                 targets.forEach(target -> expectedUp.put(target, target.equals(wrongPassword) ? "0" : "1"));
-                assertEquals(expectedUp, up, "the example's relabelling makes each DTR its own instance");
+                Map<String, String> up = awaitDtrUp(api, expectedUp);
+                assertEquals(expectedUp, up, () -> "the example's relabelling makes each DTR its own instance, up after "
+                        + FIRST_PROBES.toSeconds() + " s; " + prometheusLog());
 
                 List<String> empty = new ArrayList<>();
                 for (JsonNode panel : JSON.readTree(Path.of("grafana/dtr-dashboard.json").toFile()).path("panels")) {
                     for (JsonNode target : panel.path("targets")) {
                         String expr = target.path("expr").asText().replaceAll("\\$(instance|replica|db|table)", ".*");
-                        if (query(api, expr).path("data").path("result").isEmpty() && !awaitsNewMetric(api, expr)) {
+                        if (query(api, expr).path("data").path("result").isEmpty()) {
                             empty.add(panel.path("title").asText() + ": " + expr);
                         }
                     }
@@ -141,7 +159,12 @@ class PrometheusEndToEndTest {
                         new Alert("DtrQuorumAtRisk", quorumLost, ""),
                         new Alert("DtrTableUnderReplicated", backfilling, "dtr2.tags"),
                         new Alert("DtrTableUnderReplicated", backfilling, "jobrunner.jobs"),
-                        new Alert("DtrJobsFailing", jobsFailing, newestJob.path("action").asText()));
+                        new Alert("DtrJobsFailing", jobsFailing, newestJob.path("action").asText()),
+                        new Alert("DtrCronOverdue", cronsOverdue, "onlinegc"),
+                        new Alert("DtrCronOverdue", cronsOverdue, "update_vuln_db"),
+                        new Alert("DtrGcNotScheduled", noGcCron, ""),
+                        new Alert("DtrScannerDbStale", scannerDbOld, ""),
+                        new Alert("DtrScannerDbStale", scannerUpdateFailed, ""));
                 assertEquals(new TreeSet<>(expected.stream().map(Alert::toString).toList()),
                         new TreeSet<>(awaitAlerts(api, expected).stream().map(Alert::toString).toList()),
                         "alerts pending or firing, for the DTRs that should raise them and no other");
@@ -158,35 +181,25 @@ class PrometheusEndToEndTest {
         }
     }
 
-    /** Serves a DTR under {@code prefix}, the newer endpoints answering as a healthy DTR's do now. */
-    private static String serve(SimulatedDtr dtrs, String prefix, Instant now, JsonNode clusterStatus, JsonNode jobs) {
+    /** Serves a DTR under {@code prefix} with these answers; its target. */
+    private static String serve(SimulatedDtr dtrs, String prefix, Answers answers) {
         dtrs.withPrefix(prefix)
-                .answer(SimulatedDtr.CLUSTER_STATUS, SimulatedDtr.json(200, LiveFixtures.bytes(clusterStatus)))
-                .answer(SimulatedDtr.JOBS, SimulatedDtr.json(200, LiveFixtures.bytes(jobs)))
-                .answer(CRONS, SimulatedDtr.json(200, LiveFixtures.crons(now)))
-                .answer(IMAGESCAN, SimulatedDtr.json(200, LiveFixtures.imagescanStatus(now)))
-                .answer(DOCS, SimulatedDtr.json(200, LiveFixtures.docs()));
+                .answer(SimulatedDtr.CLUSTER_STATUS, SimulatedDtr.json(200, LiveFixtures.bytes(answers.clusterStatus())))
+                .answer(SimulatedDtr.JOBS, SimulatedDtr.json(200, LiveFixtures.bytes(answers.jobs())))
+                .answer(SimulatedDtr.CRONS, SimulatedDtr.json(200, answers.crons()))
+                .answer(SimulatedDtr.SCANNING, SimulatedDtr.json(200, answers.imagescan()))
+                .answer(SimulatedDtr.DOCS, SimulatedDtr.json(200, LiveFixtures.docs()));
         return dtrs.httpsTarget() + prefix;
     }
 
     /** A DTR that answers 401 to every call that needs a login (/_ping needs none). */
     private static String refusingOurCredentials(SimulatedDtr dtrs, String prefix) {
         dtrs.withPrefix(prefix);
-        for (String path : List.of(SimulatedDtr.CLUSTER_STATUS, SimulatedDtr.JOBS, SimulatedDtr.WORKERS, CRONS,
-                IMAGESCAN, DOCS)) {
+        for (String path : List.of(SimulatedDtr.CLUSTER_STATUS, SimulatedDtr.JOBS, SimulatedDtr.WORKERS,
+                SimulatedDtr.CRONS, SimulatedDtr.SCANNING, SimulatedDtr.DOCS)) {
             dtrs.answerAnyone(path, SimulatedDtr.json(401, SimulatedDtr.NOT_AUTHENTICATED));
         }
         return dtrs.httpsTarget() + prefix;
-    }
-
-    private static boolean awaitsNewMetric(String api, String expr) throws Exception {
-        for (String metric : METRICS_NOT_YET_EXPORTED) {
-            if (expr.contains(metric)
-                    && query(api, "count({__name__=\"" + metric + "\"})").path("data").path("result").isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -222,20 +235,33 @@ class PrometheusEndToEndTest {
         return yaml.writeValueAsString(config);
     }
 
-    private void awaitValue(String api, String expr, double expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+    /**
+     * dtr_up by instance once it is {@code expected}, or as it is after {@link #FIRST_PROBES}: a
+     * DTR's first probes may time out while the exporter warms up, and Prometheus scrapes the targets
+     * at different moments, so one DTR may have no dtr_up yet when the others have theirs.
+     */
+    private static Map<String, String> awaitDtrUp(String api, Map<String, String> expected) throws Exception {
+        long deadline = System.nanoTime() + FIRST_PROBES.toNanos();
+        Map<String, String> up = new TreeMap<>();
+        while (!up.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            up.clear();
             try {
-                JsonNode result = query(api, expr).path("data").path("result");
-                if (!result.isEmpty() && result.get(0).path("value").get(1).asDouble() == expected) {
-                    return;
-                }
+                query(api, "dtr_up").path("data").path("result").forEach(series -> up.put(
+                        series.path("metric").path("instance").asText(), series.path("value").get(1).asText()));
             } catch (IOException e) {
                 // not started yet
             }
-            Thread.sleep(500);
         }
-        throw new AssertionError(expr + " never became " + expected + "; " + Files.readString(dir.resolve("prometheus.log")));
+        return up;
+    }
+
+    private String prometheusLog() {
+        try {
+            return "prometheus.log: " + Files.readString(dir.resolve("prometheus.log"));
+        } catch (IOException e) {
+            return "no prometheus.log: " + e;
+        }
     }
 
     /** The active alerts once every expected one is active and three more evaluations have passed. */

@@ -58,23 +58,31 @@ public final class LiveFixtures {
      * update due within hours (dtr-api.md, "More endpoints").
      */
     public static byte[] crons(Instant now) {
-        return ("""
-                {"crons":[{"id":"48875b1b-0c35-4c4f-9c4a-0d5b1f0e7a01","action":"onlinegc","schedule":"0 0 1 * * 6",
-                "retries":0,"capacityMap":null,"parameters":null,"deadline":"","stopTimeout":"","nextRun":"%s"},
-                {"id":"48875b1b-0c35-4c4f-9c4a-0d5b1f0e7a02","action":"update_vuln_db","schedule":"0 30 2 * * *",
-                "retries":2,"capacityMap":null,"parameters":null,"deadline":"","stopTimeout":"","nextRun":"%s"}]}
-                """.formatted(time(now.plus(Duration.ofHours(1))), time(now.plus(Duration.ofHours(3)))))
-                .getBytes(StandardCharsets.UTF_8);
+        return crons(onlinegcCron(now.plus(Duration.ofHours(1))), vulnDbCron(now.plus(Duration.ofHours(3))));
+    }
+
+    /** GET /api/v0/crons of a DTR whose job runner stopped scheduling: both crons were due hours ago. */
+    public static byte[] overdueCrons(Instant now) {
+        return crons(onlinegcCron(now.minus(Duration.ofHours(5))), vulnDbCron(now.minus(Duration.ofHours(2))));
+    }
+
+    /** GET /api/v0/crons of a DTR where nobody scheduled garbage collection: only the scanner's update. */
+    public static byte[] cronsWithoutGc(Instant now) {
+        return crons(vulnDbCron(now.plus(Duration.ofHours(3))));
     }
 
     /** GET /api/v0/imagescan/status of a DTR whose vulnerability database was updated an hour ago. */
     public static byte[] imagescanStatus(Instant now) {
-        String updated = time(now.minus(Duration.ofHours(1)));
+        return imagescanStatus(now.minus(Duration.ofHours(1)), false);
+    }
+
+    /** GET /api/v0/imagescan/status with scanning on, its database (and the one replica's copy) of that time. */
+    public static byte[] imagescanStatus(Instant dbUpdated, boolean lastUpdateFailed) {
         return ("""
                 {"state":0,"scanner_version":3,"scanner_updated_at":"%1$s","db_version":279,"db_updated_at":"%1$s",
-                "last_db_update_failed":false,"replicas":{"91b72265b1f5":{"db_updated_at":"%1$s","version":"279",
+                "last_db_update_failed":%2$s,"replicas":{"91b72265b1f5":{"db_updated_at":"%1$s","version":"279",
                 "replica_id":"91b72265b1f5"}}}
-                """.formatted(updated)).getBytes(StandardCharsets.UTF_8);
+                """.formatted(time(dbUpdated), lastUpdateFailed)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** GET /api/v0/docs.json, cut to what says the version. */
@@ -85,6 +93,24 @@ public final class LiveFixtures {
 
     public static String time(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String onlinegcCron(Instant nextRun) {
+        return """
+                {"id":"48875b1b-0c35-4c4f-9c4a-0d5b1f0e7a01","action":"onlinegc","schedule":"0 0 1 * * 6",
+                "retries":0,"capacityMap":null,"parameters":null,"deadline":"","stopTimeout":"","nextRun":"%s"}"""
+                .formatted(time(nextRun));
+    }
+
+    private static String vulnDbCron(Instant nextRun) {
+        return """
+                {"id":"48875b1b-0c35-4c4f-9c4a-0d5b1f0e7a02","action":"update_vuln_db","schedule":"0 30 2 * * *",
+                "retries":2,"capacityMap":null,"parameters":null,"deadline":"","stopTimeout":"","nextRun":"%s"}"""
+                .formatted(time(nextRun));
+    }
+
+    private static byte[] crons(String... crons) {
+        return ("{\"crons\":[" + String.join(",", crons) + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] bytes(JsonNode body) {
