@@ -80,7 +80,7 @@ class HelmChartDefaultsTest {
     @Test
     void memoryLimitIsSetSoThatTheImagesJvmFlagsSizeTheHeapFromIt() throws IOException {
         // the image sizes its heap as a share of the container limit; without a limit it would take the node's
-        assertTrue(Files.readString(Path.of("Dockerfile")).contains("\"java\", \"@/opt/dtr-exporter/jvm.options\""),
+        assertTrue(Files.readString(Path.of("Dockerfile")).contains("exec java @/opt/dtr-exporter/jvm.options "),
                 "the image's java command reads jvm.options");
         Matcher percentage = Pattern.compile("(?m)^-XX:MaxRAMPercentage=(\\d+)$").matcher(Files.readString(Path.of("jvm.options")));
         assertTrue(percentage.find(), "jvm.options sets -XX:MaxRAMPercentage");
