@@ -34,27 +34,53 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A real Prometheus (Debian's package, installed by .ci/run) scrapes the exporter probing ten
- * simulated DTRs with the scrape job of prometheus-example.yml and the shipped alert rules, their
- * waiting times as shipped: every DTR has its own instance label, every dashboard panel's query
- * returns data, and each alert goes pending for the DTR that should raise it and for no other. The
- * DTRs' times are moved to the present, so that the healthy one raises nothing at all.
+ * A real Prometheus scrapes the exporter probing ten simulated DTRs with the scrape job of
+ * prometheus-example.yml and the shipped alert rules, their waiting times as shipped: every DTR has its
+ * own instance label, every dashboard panel's query returns data, and each alert goes pending for the
+ * DTR that should raise it and for no other. The DTRs' times are moved to the present, so that the
+ * healthy one raises nothing at all. It runs once for each Prometheus that .ci/run installs, Debian
+ * 12's 2.42 and Prometheus 3 (with its own default scrape_protocols, so its Accept header and its
+ * strict reading of Content-Type), one after the other against the same DTRs and exporter.
  */
 class PrometheusEndToEndTest {
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final JsonMapper JSON = new JsonMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration FIRST_PROBES = Duration.ofSeconds(60);
+    private static final boolean CI = System.getenv("CI") != null;
 
     @TempDir
-    Path dir;
+    static Path shared;
+    private static SimulatedDtr dtrs;
+    private static ExporterHarness exporter;
+
+    /** A Prometheus to drive: the major version its buildinfo must report, where it is, what installs it. */
+    private record Prometheus(String major, Path binary, String installer) {
+        @Override
+        public String toString() {
+            return "Prometheus " + major + " (" + binary + ")";
+        }
+    }
+
+    static Stream<Prometheus> prometheuses() {
+        return Stream.of(new Prometheus("2", Path.of("/usr/bin/prometheus"), "apt-get install prometheus"),
+                new Prometheus("3", Path.of("/usr/local/bin/prometheus3"),
+                        ".ci/run (install_prometheus3: Debian forky's binary)"));
+    }
 
     /** An active alert: its name, its DTR, and the replica, db.table or job action it is about. */
     private record Alert(String name, String instance, String subject) {
+    }
+
+    /** The DTRs served, in the order Prometheus is given them, and the alerts they should raise. */
+    private record Fleet(List<String> targets, String wrongPassword, Set<Alert> expectedAlerts) {
     }
 
     /** What one simulated DTR answers: a healthy DTR's answers, live, with at most one of them changed. */
@@ -81,104 +107,142 @@ class PrometheusEndToEndTest {
         }
     }
 
-    @Test
-    void eachAlertIsPendingForTheDtrThatShouldRaiseItAndNoOther() throws Exception {
-        if (!Files.isExecutable(PROMETHEUS) && System.getenv("CI") != null) {
-            throw new AssertionError("prometheus is missing; .ci/run installs it with apt-get install prometheus");
+    @BeforeAll
+    static void startDtrsAndExporter() {
+        assumeTrue(CI || prometheuses().anyMatch(prometheus -> Files.isExecutable(prometheus.binary())),
+                "no Prometheus installed (.ci/run installs them)");
+        Path ca = SimulatedDtr.writeMockServerCa(shared);
+        dtrs = SimulatedDtr.start(SimulatedDtr.fixedCertificate());
+        exporter = ExporterHarness.start(shared, """
+                modules:
+                  default:
+                    basic_auth: {username: %s, password: %s}
+                    allowed_targets: [127.0.0.1]
+                    tls_config: {ca_file: %s}
+                """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD, ca.getFileName()));
+    }
+
+    @AfterAll
+    static void stopDtrsAndExporter() {
+        if (exporter != null) {
+            exporter.close();
         }
-        assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus not installed (apt-get install prometheus)");
-        Path ca = SimulatedDtr.writeMockServerCa(dir);
-        Instant now = Instant.now();
-        try (SimulatedDtr dtrs = SimulatedDtr.start(SimulatedDtr.fixedCertificate());
-             ExporterHarness exporter = ExporterHarness.start(dir, """
-                     modules:
-                       default:
-                         basic_auth: {username: %s, password: %s}
-                         allowed_targets: [127.0.0.1]
-                         tls_config: {ca_file: %s}
-                     """.formatted(SimulatedDtr.USER, SimulatedDtr.PASSWORD, ca.getFileName()))) {
-            // one simulated DTR per path prefix: the prefix names what is wrong with it (its jobs
-            // list holds a failure of an hour ago, which must raise nothing)
-            Answers healthyAnswers = Answers.healthy(now);
-            String healthy = serve(dtrs, "/healthy", healthyAnswers);
-            String replicaDown = serve(dtrs, "/replica-down", healthyAnswers.clusterStatus(
-                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_UNHEALTHY_REPLICA, now)));
-            ObjectNode twoOfThreeDown = LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY, now);
-            ((ObjectNode) twoOfThreeDown.path("replica_health"))
-                    .put("cd61d8f16adf", "Failed to connect to container at dtr-rethinkdb-cd61d8f16adf:28015: i/o timeout")
-                    .put("1027c386bbc4", "Etcd unhealthy: context deadline exceeded");
-            String quorumLost = serve(dtrs, "/quorum-lost", healthyAnswers.clusterStatus(twoOfThreeDown));
-            String backfilling = serve(dtrs, "/tables-backfilling", healthyAnswers.clusterStatus(
-                    LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_MULTI_SHARD, now)));
-            ObjectNode recentFailure = LiveFixtures.jobs(now, Duration.ofHours(1));
-            ObjectNode newestJob = (ObjectNode) recentFailure.path("jobs").get(0);
-            newestJob.put("status", "error").put("lastUpdated", LiveFixtures.time(now.minus(Duration.ofMinutes(1))));
-            String jobsFailing = serve(dtrs, "/jobs-failing", healthyAnswers.jobs(recentFailure));
-            String cronsOverdue = serve(dtrs, "/crons-overdue", healthyAnswers.crons(LiveFixtures.overdueCrons(now)));
-            String noGcCron = serve(dtrs, "/no-gc-cron", healthyAnswers.crons(LiveFixtures.cronsWithoutGc(now)));
-            String scannerDbOld = serve(dtrs, "/scanner-db-old",
-                    healthyAnswers.imagescan(LiveFixtures.imagescanStatus(now.minus(Duration.ofDays(3)), false)));
-            String scannerUpdateFailed = serve(dtrs, "/scanner-update-failed",
-                    healthyAnswers.imagescan(LiveFixtures.imagescanStatus(now.minus(Duration.ofHours(1)), true)));
-            String wrongPassword = refusingOurCredentials(dtrs, "/wrong-password");
-            List<String> targets = List.of(healthy, replicaDown, quorumLost, backfilling, jobsFailing, cronsOverdue,
-                    noGcCron, scannerDbOld, scannerUpdateFailed, wrongPassword);
+        if (dtrs != null) {
+            dtrs.close();
+        }
+    }
 
-            String exporterAddress = URI.create(exporter.url("/")).getAuthority();
-            Files.copy(Path.of("prometheus-rules.yml"), dir.resolve("rules.yml"));
-            Files.writeString(dir.resolve("prometheus.yml"), exampleConfig(targets, exporterAddress));
-            int port = FreePorts.loopback();
-            Process prometheus = new ProcessBuilder(ChildProcesses.withDefaultSignals(List.of(PROMETHEUS.toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port)))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-            try {
-                String api = "http://127.0.0.1:" + port + "/api/v1/";
-                Map<String, String> expectedUp = new TreeMap<>();
-                targets.forEach(target -> expectedUp.put(target, target.equals(wrongPassword) ? "0" : "1"));
-                Map<String, String> up = awaitDtrUp(api, expectedUp);
-                assertEquals(expectedUp, up, () -> "the example's relabelling makes each DTR its own instance, up after "
-                        + FIRST_PROBES.toSeconds() + " s; " + prometheusLog());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prometheuses")
+    void eachAlertIsPendingForTheDtrThatShouldRaiseItAndNoOther(Prometheus prometheus, @TempDir Path dir) throws Exception {
+        if (!Files.isExecutable(prometheus.binary()) && CI) {
+            throw new AssertionError(prometheus.binary() + " is missing; install it with " + prometheus.installer());
+        }
+        assumeTrue(Files.isExecutable(prometheus.binary()),
+                prometheus.binary() + " not installed; install it with " + prometheus.installer());
+        Fleet fleet = serveDtrs(Instant.now());
+        List<String> targets = fleet.targets();
+        String exporterAddress = URI.create(exporter.url("/")).getAuthority();
+        Files.copy(Path.of("prometheus-rules.yml"), dir.resolve("rules.yml"));
+        Files.writeString(dir.resolve("prometheus.yml"), exampleConfig(targets, exporterAddress));
+        int port = FreePorts.loopback();
+        Process process = new ProcessBuilder(ChildProcesses.withDefaultSignals(List.of(prometheus.binary().toString(),
+                "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port)))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            String api = "http://127.0.0.1:" + port + "/api/v1/";
+            String version = awaitVersion(api);
+            assertTrue(version.startsWith(prometheus.major() + "."),
+                    () -> prometheus.binary() + " is Prometheus " + version + ", not " + prometheus.major());
 
-                List<String> empty = new ArrayList<>();
-                for (JsonNode panel : JSON.readTree(Path.of("grafana/dtr-dashboard.json").toFile()).path("panels")) {
-                    for (JsonNode target : panel.path("targets")) {
-                        String expr = target.path("expr").asText().replaceAll("\\$(instance|replica|db|table)", ".*");
-                        if (query(api, expr).path("data").path("result").isEmpty()) {
-                            empty.add(panel.path("title").asText() + ": " + expr);
-                        }
+            Map<String, String> expectedUp = new TreeMap<>();
+            targets.forEach(target -> expectedUp.put(target, target.equals(fleet.wrongPassword()) ? "0" : "1"));
+            Map<String, String> up = awaitDtrUp(api, expectedUp);
+            assertEquals(expectedUp, up, () -> "the example's relabelling makes each DTR its own instance, up after "
+                    + FIRST_PROBES.toSeconds() + " s; " + prometheusLog(dir));
+
+            List<String> empty = new ArrayList<>();
+            for (JsonNode panel : JSON.readTree(Path.of("grafana/dtr-dashboard.json").toFile()).path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    String expr = target.path("expr").asText().replaceAll("\\$(instance|replica|db|table)", ".*");
+                    if (query(api, expr).path("data").path("result").isEmpty()) {
+                        empty.add(panel.path("title").asText() + ": " + expr);
                     }
                 }
-                assertEquals(List.of(), empty, "panels without data");
-
-                Set<Alert> expected = Set.of(
-                        new Alert("DtrDown", wrongPassword, ""),
-                        new Alert("DtrReplicaUnhealthy", replicaDown, "d95bf2a4d27b"),
-                        new Alert("DtrReplicaUnhealthy", quorumLost, "cd61d8f16adf"),
-                        new Alert("DtrReplicaUnhealthy", quorumLost, "1027c386bbc4"),
-                        new Alert("DtrQuorumAtRisk", quorumLost, ""),
-                        new Alert("DtrTableUnderReplicated", backfilling, "dtr2.tags"),
-                        new Alert("DtrTableUnderReplicated", backfilling, "jobrunner.jobs"),
-                        new Alert("DtrJobsFailing", jobsFailing, newestJob.path("action").asText()),
-                        new Alert("DtrCronOverdue", cronsOverdue, "onlinegc"),
-                        new Alert("DtrCronOverdue", cronsOverdue, "update_vuln_db"),
-                        new Alert("DtrGcNotScheduled", noGcCron, ""),
-                        new Alert("DtrScannerDbStale", scannerDbOld, ""),
-                        new Alert("DtrScannerDbStale", scannerUpdateFailed, ""));
-                assertEquals(new TreeSet<>(expected.stream().map(Alert::toString).toList()),
-                        new TreeSet<>(awaitAlerts(api, expected).stream().map(Alert::toString).toList()),
-                        "alerts pending or firing, for the DTRs that should raise them and no other");
-
-                JsonNode down = alerts(api).stream()
-                        .filter(alert -> alert.path("labels").path("alertname").asText().equals("DtrDown"))
-                        .findFirst().orElseThrow().path("annotations");
-                assertTrue(down.path("summary").asText().contains("cluster_status unauthorized"), down.toString());
-                assertTrue(down.path("description").asText().contains("unauthorized: check the module's credentials"),
-                        down.toString());
-            } finally {
-                ChildProcesses.stop(prometheus);
             }
+            assertEquals(List.of(), empty, "panels without data");
+
+            Set<Alert> expected = fleet.expectedAlerts();
+            assertEquals(new TreeSet<>(expected.stream().map(Alert::toString).toList()),
+                    new TreeSet<>(awaitAlerts(api, expected).stream().map(Alert::toString).toList()),
+                    () -> "alerts pending or firing, for the DTRs that should raise them and no other; " + prometheusLog(dir));
+
+            List<String> broken = new ArrayList<>();
+            for (JsonNode alert : alerts(api)) {
+                for (Map.Entry<String, JsonNode> annotation : alert.path("annotations").properties()) {
+                    if (annotation.getValue().asText().contains("error expanding template")) {
+                        broken.add(alert.path("labels").path("alertname").asText() + " " + annotation.getKey() + ": "
+                                + annotation.getValue().asText());
+                    }
+                }
+            }
+            assertEquals(List.of(), broken, "annotations whose templates this Prometheus cannot expand");
+
+            JsonNode down = alerts(api).stream()
+                    .filter(alert -> alert.path("labels").path("alertname").asText().equals("DtrDown"))
+                    .findFirst().orElseThrow().path("annotations");
+            assertTrue(down.path("summary").asText().contains("cluster_status unauthorized"), down.toString());
+            assertTrue(down.path("description").asText().contains("unauthorized: check the module's credentials"),
+                    down.toString());
+        } finally {
+            ChildProcesses.stop(process);
         }
+    }
+
+    /**
+     * Serves the ten DTRs anew, their times moved to {@code now}: one per path prefix, which names
+     * what is wrong with it (its jobs list holds a failure of an hour ago, which must raise nothing).
+     */
+    private static Fleet serveDtrs(Instant now) {
+        dtrs.reset();
+        Answers healthyAnswers = Answers.healthy(now);
+        String healthy = serve(dtrs, "/healthy", healthyAnswers);
+        String replicaDown = serve(dtrs, "/replica-down", healthyAnswers.clusterStatus(
+                LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_UNHEALTHY_REPLICA, now)));
+        ObjectNode twoOfThreeDown = LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_HEALTHY, now);
+        ((ObjectNode) twoOfThreeDown.path("replica_health"))
+                .put("cd61d8f16adf", "Failed to connect to container at dtr-rethinkdb-cd61d8f16adf:28015: i/o timeout")
+                .put("1027c386bbc4", "Etcd unhealthy: context deadline exceeded");
+        String quorumLost = serve(dtrs, "/quorum-lost", healthyAnswers.clusterStatus(twoOfThreeDown));
+        String backfilling = serve(dtrs, "/tables-backfilling", healthyAnswers.clusterStatus(
+                LiveFixtures.clusterStatus(Fixtures.CLUSTER_STATUS_MULTI_SHARD, now)));
+        ObjectNode recentFailure = LiveFixtures.jobs(now, Duration.ofHours(1));
+        ObjectNode newestJob = (ObjectNode) recentFailure.path("jobs").get(0);
+        newestJob.put("status", "error").put("lastUpdated", LiveFixtures.time(now.minus(Duration.ofMinutes(1))));
+        String jobsFailing = serve(dtrs, "/jobs-failing", healthyAnswers.jobs(recentFailure));
+        String cronsOverdue = serve(dtrs, "/crons-overdue", healthyAnswers.crons(LiveFixtures.overdueCrons(now)));
+        String noGcCron = serve(dtrs, "/no-gc-cron", healthyAnswers.crons(LiveFixtures.cronsWithoutGc(now)));
+        String scannerDbOld = serve(dtrs, "/scanner-db-old",
+                healthyAnswers.imagescan(LiveFixtures.imagescanStatus(now.minus(Duration.ofDays(3)), false)));
+        String scannerUpdateFailed = serve(dtrs, "/scanner-update-failed",
+                healthyAnswers.imagescan(LiveFixtures.imagescanStatus(now.minus(Duration.ofHours(1)), true)));
+        String wrongPassword = refusingOurCredentials(dtrs, "/wrong-password");
+        return new Fleet(List.of(healthy, replicaDown, quorumLost, backfilling, jobsFailing, cronsOverdue,
+                noGcCron, scannerDbOld, scannerUpdateFailed, wrongPassword), wrongPassword, Set.of(
+                new Alert("DtrDown", wrongPassword, ""),
+                new Alert("DtrReplicaUnhealthy", replicaDown, "d95bf2a4d27b"),
+                new Alert("DtrReplicaUnhealthy", quorumLost, "cd61d8f16adf"),
+                new Alert("DtrReplicaUnhealthy", quorumLost, "1027c386bbc4"),
+                new Alert("DtrQuorumAtRisk", quorumLost, ""),
+                new Alert("DtrTableUnderReplicated", backfilling, "dtr2.tags"),
+                new Alert("DtrTableUnderReplicated", backfilling, "jobrunner.jobs"),
+                new Alert("DtrJobsFailing", jobsFailing, newestJob.path("action").asText()),
+                new Alert("DtrCronOverdue", cronsOverdue, "onlinegc"),
+                new Alert("DtrCronOverdue", cronsOverdue, "update_vuln_db"),
+                new Alert("DtrGcNotScheduled", noGcCron, ""),
+                new Alert("DtrScannerDbStale", scannerDbOld, ""),
+                new Alert("DtrScannerDbStale", scannerUpdateFailed, "")));
     }
 
     /** Serves a DTR under {@code prefix} with these answers; its target. */
@@ -256,7 +320,22 @@ class PrometheusEndToEndTest {
         return up;
     }
 
-    private String prometheusLog() {
+    /** The version /api/v1/status/buildinfo reports, once Prometheus answers. */
+    private static String awaitVersion(String api) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return get(api + "status/buildinfo").path("data").path("version").asText();
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // not listening yet
+            }
+        }
+    }
+
+    private static String prometheusLog(Path dir) {
         try {
             return "prometheus.log: " + Files.readString(dir.resolve("prometheus.log"));
         } catch (IOException e) {
