@@ -11,7 +11,8 @@ import io.undertow.util.Headers;
  * Prometheus 3 refuses a scrape without one, and Undertow's own answers come without it: 503 while
  * the server drains, 500 for an exception that escapes every guard, 503 when the worker pool refuses
  * a task, 413 for a too large request. Checking at commit covers them all, and whatever a handler
- * sets stays.
+ * sets stays. Only what Undertow answers before any handler runs escapes it: the 400s of its parser
+ * and of its Host check (the README lists them).
  */
 final class DefaultContentType implements HttpHandler {
     private static final ResponseCommitListener TEXT_UNLESS_SET = exchange -> {

@@ -108,11 +108,11 @@ public final class ExporterServer implements AutoCloseable {
                 .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy"))
                 .get("/-/ready", exchange -> Responses.text(exchange, 200, "Ready"))
                 .post("/-/reload", reload)
-                .setFallbackHandler(exchange -> Responses.text(exchange, 404, "not found; see / for the endpoints"))
+                .setFallbackHandler(Responses::notFound)
                 .setInvalidMethodHandler(exchange -> Responses.text(exchange, 405, "method not allowed"));
         HttpHandler authenticated = new BasicAuthHandler(settings.security()::users, bcrypt, new EncodingHandler(
                 new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(GZIP_LEVEL), 50))
-                .setNext(routes));
+                .setNext(RequestUrl.decoding(routes)));
         this.draining = new GracefulShutdownHandler(authenticated);
         this.root = new DefaultContentType(draining);
         this.listenerConfig = listenerConfig(settings);

@@ -48,7 +48,7 @@ final class LandingPage implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         if (!exchange.getRelativePath().equals("/")) {
-            Responses.text(exchange, 404, "not found; see / for the endpoints");
+            Responses.notFound(exchange);
             return;
         }
         StringBuilder html = HtmlPage.start("DTR Exporter")

@@ -35,6 +35,13 @@ final class Listener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Listener.class.getName());
     /** Builder's size: 16 KiB, the most a single write() sends, less room for protocol headers. */
     private static final int BUFFER_SIZE = 16 * 1024 - 20;
+    /**
+     * The most a request's line and headers may hold. Undertow keeps each query parameter in a map, about
+     * 270 bytes apiece, and its parser's buffer keeps the size of the largest head the connection sent:
+     * its default of 1 MiB let one request hold 200,000 parameters (28 MiB, measured); 64 KiB holds 14,000
+     * at most (3.6 MiB), and far more than a scrape needs (a 2,048-character target is 6 KiB encoded).
+     */
+    static final int MAX_REQUEST_HEAD = 64 * 1024;
     /** How often a refused connection is told in the log at warn; the others go to debug. */
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -75,6 +82,12 @@ final class Listener implements AutoCloseable {
                 .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.limits().headersTimeout().toMillis())
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.limits().idleTimeout().toMillis())
                 .set(UndertowOptions.ENABLE_CONNECTOR_STATISTICS, true) // the count of open connections
+                // RequestUrl decodes, strictly where Undertow made bytes that are not UTF-8 U+FFFD, and
+                // counts parameters, answering with a Content-Type where Undertow's limit gave a bare 400:
+                // that limit is one no head reaches (a parameter takes two bytes at least)
+                .set(UndertowOptions.DECODE_URL, false)
+                .set(UndertowOptions.MAX_PARAMETERS, MAX_REQUEST_HEAD)
+                .set(UndertowOptions.MAX_HEADER_SIZE, MAX_REQUEST_HEAD)
                 .getMap();
         HttpOpenListener http = new HttpOpenListener(buffers(), serverOptions);
         http.setRootHandler(root);

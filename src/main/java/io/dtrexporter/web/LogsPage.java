@@ -4,7 +4,6 @@ import io.dtrexporter.probe.ProbeHistory;
 import io.dtrexporter.probe.ProbeLog;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,12 +17,12 @@ final class LogsPage implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Deque<String> ids = exchange.getQueryParameters().get("id");
-        if (ids == null || ids.isEmpty()) {
+        Optional<String> requested = RequestUrl.parameter(exchange, "id").first();
+        if (requested.isEmpty()) {
             list(exchange, history.kept());
             return;
         }
-        String id = ids.peekFirst();
+        String id = requested.get();
         Optional<ProbeLog> log = id.matches("[0-9]{1,18}") ? history.find(Long.parseLong(id)) : Optional.empty();
         Responses.text(exchange, log.isPresent() ? 200 : 404, log.map(ProbeLog::text)
                 .orElse("no probe log with id \"" + id + "\" (only the recent ones are kept; /logs lists them)"));

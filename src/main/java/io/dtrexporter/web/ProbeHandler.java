@@ -21,7 +21,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -253,13 +252,10 @@ final class ProbeHandler implements HttpHandler {
 
     /** The parameter's value, null when absent; given more than once is an error. */
     private static String single(HttpServerExchange exchange, String name) {
-        Deque<String> values = exchange.getQueryParameters().get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
+        RequestUrl.Parameter parameter = RequestUrl.parameter(exchange, name);
+        if (parameter.count() > 1) {
+            throw new HttpError(400, name + " parameter given " + parameter.count() + " times; give it once");
         }
-        if (values.size() > 1) {
-            throw new HttpError(400, name + " parameter given " + values.size() + " times; give it once");
-        }
-        return values.getFirst();
+        return parameter.first().orElse(null);
     }
 }

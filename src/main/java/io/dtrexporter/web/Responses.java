@@ -10,6 +10,11 @@ final class Responses {
     private Responses() {
     }
 
+    /** The answer to a path that names no endpoint. */
+    static void notFound(HttpServerExchange exchange) {
+        text(exchange, 404, "not found; see / for the endpoints");
+    }
+
     static void text(HttpServerExchange exchange, int status, String body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, TEXT_PLAIN);

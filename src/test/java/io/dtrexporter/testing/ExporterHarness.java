@@ -37,6 +37,10 @@ public final class ExporterHarness implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return running.port();
+    }
+
     public String url(String pathAndQuery) {
         return "http://127.0.0.1:" + running.port() + pathAndQuery;
     }

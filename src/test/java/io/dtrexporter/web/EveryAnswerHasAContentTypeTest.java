@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Prometheus 3 refuses a scrape whose Content-Type is missing or does not parse as a media type, so
  * every answer carries one: each endpoint's success and each error it can give, Undertow's own
  * answers included (404 and 405 of the routes, 503 while draining, 500 for a bug that escapes every
- * guard). Requests carry the headers Prometheus 3 sends.
+ * guard). Requests carry the headers Prometheus 3 sends. The bare 400s of Undertow's parser, for
+ * requests that Prometheus does not send, are in {@link MalformedRequestTest}.
  */
 class EveryAnswerHasAContentTypeTest {
     private static final String PROMETHEUS_3_ACCEPT = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;"
@@ -99,6 +100,8 @@ class EveryAnswerHasAContentTypeTest {
                     new Case("GET", target + "&module=default&module=default", 400),
                     new Case("GET", target, 400, "X-Prometheus-Scrape-Timeout-Seconds", "soon"),
                     new Case("GET", ExporterHarness.probePath("https://dtr.elsewhere.example", null), 403),
+                    new Case("GET", "/probe?target=%ff", 400),
+                    new Case("GET", "/probe?" + "p=1&".repeat(1001), 400),
                     new Case("GET", "/metrics", 200),
                     new Case("POST", "/metrics", 405),
                     new Case("GET", "/", 200),
@@ -111,6 +114,7 @@ class EveryAnswerHasAContentTypeTest {
                     new Case("GET", "/-/reload", 405),
                     new Case("GET", "/nope", 404),
                     new Case("GET", "/probe/more", 404),
+                    new Case("GET", "/%ff", 404),
                     new Case("DELETE", "/", 405)));
             missing.addAll(walk(exporter, List.of(new Case("GET", firstProbeLog(exporter), 200))));
 
