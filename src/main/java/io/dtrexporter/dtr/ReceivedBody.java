@@ -21,8 +21,14 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * (HTTP/1.1) or resets the stream (HTTP/2): the rest of an endless body is never read.
  */
 final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
-    /** A body's first allocation; it doubles from there, so a small answer costs a small array. */
+    /** The first allocation of a body of unknown length; it doubles from there, so a small answer costs a small array. */
     private static final int FIRST_CAPACITY = 8 * 1024;
+    /**
+     * A body that declares its length gets an array of that length at once, so it is never copied
+     * while it grows (docs.json, hundreds of KB, went 64, 128, 256, 512 KiB); up to this much only,
+     * so that a Content-Length that lies cannot make a call allocate the body limit before a byte came.
+     */
+    static final int MAX_DECLARED_CAPACITY = 1024 * 1024;
 
     private final long successLimit;
     private final int errorLimit;
@@ -69,7 +75,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
             overLimit = true;
             throw new BodyTooLargeException(limit); // nothing needs to be read
         }
-        bytes = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : FIRST_CAPACITY, FIRST_CAPACITY * 8L)];
+        bytes = new byte[(int) (declaredLength >= 0 ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY)];
     }
 
     @Override
