@@ -17,10 +17,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * Collects one response as it arrives on the reactor thread, without a thread waiting for it: the
  * status, the Content-Type and the body, up to a limit. Parsing is left to the CPU pool, which reads
- * the collected bytes. Past the limit it throws, which ends the exchange and drops the connection
- * (HTTP/1.1) or resets the stream (HTTP/2): the rest of an endless body is never read.
+ * the collected bytes. Past the limit it throws, which ends the exchange and drops the connection:
+ * the rest of an endless body is never read. A call whose answer the head of its body tells
+ * ({@link HeadReader}) is completed as soon as the head has told it, and its exchange cancelled.
  */
-final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
+final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
     /** The first allocation of a body of unknown length; it doubles from there, so a small answer costs a small array. */
     private static final int FIRST_CAPACITY = 8 * 1024;
     /**
@@ -29,10 +30,23 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
      * so that a Content-Length that lies cannot make a call allocate the body limit before a byte came.
      */
     static final int MAX_DECLARED_CAPACITY = 1024 * 1024;
+    /**
+     * How much of a body's head its call's {@link HeadReader} is shown (docs.json has info in its
+     * first KB); past it, or once the reader gives up, the body is read whole and parsed as any other.
+     */
+    static final int HEAD_BYTES = 64 * 1024;
 
     private final long successLimit;
     private final int errorLimit;
     private final IntPredicate answers;
+    /** Null for a call read whole, and once the reader gave up. */
+    private HeadReader<T> head;
+    private T headAnswer;
+    /** A Content-Length above the limit, read only while the head reader may still answer. */
+    private boolean onlyTheHead;
+    /** Told once the head answered before the body ended; the rest is then dropped as it comes. */
+    private final Runnable headAnswered;
+    private volatile boolean restUnread;
     private volatile int status;
     private volatile boolean http2;
     private String contentType;
@@ -44,25 +58,30 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     private volatile boolean overLimit;
     private boolean hasBody;
     private boolean ended;
-    private FutureCallback<ReceivedBody> done;
+    private FutureCallback<ReceivedBody<T>> done;
 
     /**
      * @param successLimit the most a body that answers may have
      * @param errorLimit   the most of an error body that is read for its message
+     * @param head         reads the answer from the head of a body that answers; null: read it whole
+     * @param headAnswered told (on the reactor thread) when the head answered before the body ended
      */
-    ReceivedBody(IntPredicate answers, long successLimit, int errorLimit) {
+    ReceivedBody(IntPredicate answers, long successLimit, int errorLimit, HeadReader<T> head, Runnable headAnswered) {
         this.answers = answers;
+        this.head = head;
+        this.headAnswered = headAnswered;
         this.successLimit = successLimit;
         this.errorLimit = errorLimit;
     }
 
     @Override
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
-                                FutureCallback<ReceivedBody> resultCallback) throws IOException {
+                                FutureCallback<ReceivedBody<T>> resultCallback) throws IOException {
         status = response.getCode();
         http2 = HttpVersion.HTTP_2.equals(response.getVersion());
         location = response.getFirstHeader("Location") == null ? null : response.getFirstHeader("Location").getValue();
         limit = answered() ? successLimit : errorLimit;
+        head = answered() ? head : null;
         done = resultCallback;
         if (entity == null) {
             ended = true;
@@ -72,10 +91,14 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
         contentType = entity.getContentType();
         declaredLength = entity.getContentLength();
         if (declaredLength > limit) {
-            overLimit = true;
-            throw new BodyTooLargeException(limit); // nothing needs to be read
+            if (head == null) {
+                overLimit = true;
+                throw new BodyTooLargeException(limit); // nothing needs to be read
+            }
+            onlyTheHead = true; // too large to be read whole, but its head may tell the answer
         }
-        bytes = new byte[(int) (declaredLength >= 0 ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY)];
+        bytes = new byte[(int) (declaredLength >= 0 && !onlyTheHead
+                ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY)];
     }
 
     @Override
@@ -90,20 +113,59 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
+        if (restUnread) { // until the cancel that headAnswered made has ended the stream
+            src.position(src.limit());
+            return;
+        }
         int n = src.remaining();
-        if (size + (long) n > limit) {
+        if (!onlyTheHead && size + (long) n > limit) {
             overLimit = true;
             throw new BodyTooLargeException(limit);
         }
-        if (size + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max(bytes.length * 2L, size + (long) n), limit));
+        if (size + n > bytes.length) { // onlyTheHead: the head reader stops this at HEAD_BYTES and a chunk
+            bytes = Arrays.copyOf(bytes, (int) Math.max(size + (long) n, Math.min(bytes.length * 2L, limit)));
         }
         src.get(bytes, size, n);
+        int from = size;
         size += n;
+        if (head != null) {
+            readHead(from);
+        }
+    }
+
+    /**
+     * Shows the head reader the new bytes within the head. Once it has the answer, the caller is told,
+     * completes the call and cancels the exchange: the rest of the body is not read, so over HTTP/1.1
+     * the connection is closed, as at a deadline (over HTTP/2 only the stream is reset; throwing here,
+     * as a body past its limit does, would close the HTTP/2 connection under the other calls). For
+     * docs.json that is one new connection per DTR each time it is fetched, once in 30 minutes
+     * (ApiCall.reusedFor), against hundreds of KB read, held and parsed; a body that is already whole
+     * ends as usual, on a connection that is kept.
+     */
+    private void readHead(int from) throws IOException {
+        HeadReader.Progress progress = head.read(bytes, from, Math.min(size, HEAD_BYTES) - from);
+        if (progress == HeadReader.Progress.ANSWERED) {
+            headAnswer = head.answer();
+            head = null;
+            if (declaredLength < 0 || size < declaredLength) {
+                restUnread = true;
+                headAnswered.run();
+            }
+        } else if (progress == HeadReader.Progress.GAVE_UP || size >= HEAD_BYTES) {
+            head = null;
+            if (onlyTheHead) { // the body as large as it said and no answer from its head: as before
+                overLimit = true;
+                throw new BodyTooLargeException(limit);
+            }
+        }
     }
 
     @Override
-    public void streamEnd(List<? extends Header> trailers) {
+    public void streamEnd(List<? extends Header> trailers) throws IOException {
+        if (onlyTheHead && headAnswer == null) { // shorter than its Content-Length, which was too large
+            overLimit = true;
+            throw new BodyTooLargeException(limit);
+        }
         ended = true;
     }
 
@@ -120,7 +182,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
      */
     @Override
     public void releaseResources() {
-        FutureCallback<ReceivedBody> callback = done;
+        FutureCallback<ReceivedBody<T>> callback = done;
         if (ended && callback != null) {
             done = null;
             callback.completed(this);
@@ -144,6 +206,11 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     /** Whether the body went past its limit, which failed the exchange. */
     boolean overLimit() {
         return overLimit;
+    }
+
+    /** The answer the head of the body told, null if none did: then the body is to be parsed whole. */
+    T headAnswer() {
+        return headAnswer;
     }
 
     /** The most a body of this status may have. */

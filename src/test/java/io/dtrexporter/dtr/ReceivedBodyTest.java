@@ -23,7 +23,7 @@ class ReceivedBodyTest {
     @Test
     void aBodyOfDeclaredLengthGetsOneArrayOfThatLengthAndIsNeverCopied() throws IOException {
         byte[] body = body(318 * 1024);
-        ReceivedBody received = receive(200, body.length);
+        ReceivedBody<Object> received = receive(200, body.length);
         byte[] first = received.bytes();
         assertEquals(body.length, first.length, "allocated at the declared length");
         feed(received, body, 2048);
@@ -33,7 +33,7 @@ class ReceivedBodyTest {
 
     @Test
     void aDeclaredLengthAboveAMebibyteAllocatesAMebibyteFirst() throws IOException {
-        ReceivedBody received = receive(200, 20L * 1024 * 1024);
+        ReceivedBody<Object> received = receive(200, 20L * 1024 * 1024);
         assertEquals(ReceivedBody.MAX_DECLARED_CAPACITY, received.bytes().length,
                 "a Content-Length alone does not make the call allocate 20 MiB");
     }
@@ -41,7 +41,7 @@ class ReceivedBodyTest {
     @Test
     void aBodyLongerThanItDeclaredIsStillCollectedWhole() throws IOException {
         byte[] body = body(300 * 1024);
-        ReceivedBody received = receive(200, 1000);
+        ReceivedBody<Object> received = receive(200, 1000);
         feed(received, body, 4096);
         assertEquals(body.length, received.size());
         assertArrayEquals(body, Arrays.copyOf(received.bytes(), received.size()));
@@ -49,7 +49,7 @@ class ReceivedBodyTest {
 
     @Test
     void aBodyOfUnknownLengthStartsSmall() throws IOException {
-        ReceivedBody received = receive(200, -1);
+        ReceivedBody<Object> received = receive(200, -1);
         assertEquals(8 * 1024, received.bytes().length);
         byte[] body = body(100_000);
         feed(received, body, 1000);
@@ -58,7 +58,7 @@ class ReceivedBodyTest {
 
     @Test
     void aBodyPastItsLimitStillFailsAsTooLarge() throws IOException {
-        ReceivedBody received = new ReceivedBody(ApiCall::isSuccess, 10_000, 1000);
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, 10_000, 1000, null, () -> { });
         received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(-1, ContentType.APPLICATION_JSON),
                 null, callback(new AtomicReference<>()));
         received.consume(ByteBuffer.wrap(body(9000)));
@@ -66,14 +66,14 @@ class ReceivedBodyTest {
         assertTrue(received.overLimit());
     }
 
-    static ReceivedBody receive(int status, long declaredLength) throws IOException {
-        ReceivedBody received = new ReceivedBody(ApiCall::isSuccess, LIMIT, 64 * 1024);
+    static ReceivedBody<Object> receive(int status, long declaredLength) throws IOException {
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024, null, () -> { });
         received.consumeResponse(new BasicHttpResponse(status),
                 new BasicEntityDetails(declaredLength, ContentType.APPLICATION_JSON), null, callback(new AtomicReference<>()));
         return received;
     }
 
-    static void feed(ReceivedBody received, byte[] body, int chunk) throws IOException {
+    static void feed(ReceivedBody<Object> received, byte[] body, int chunk) throws IOException {
         for (int at = 0; at < body.length; at += chunk) {
             received.consume(ByteBuffer.wrap(body, at, Math.min(chunk, body.length - at)));
         }
@@ -88,10 +88,10 @@ class ReceivedBodyTest {
         return bytes;
     }
 
-    static FutureCallback<ReceivedBody> callback(AtomicReference<ReceivedBody> completed) {
+    static <T> FutureCallback<ReceivedBody<T>> callback(AtomicReference<ReceivedBody<T>> completed) {
         return new FutureCallback<>() {
             @Override
-            public void completed(ReceivedBody result) {
+            public void completed(ReceivedBody<T> result) {
                 completed.set(result);
             }
 
