@@ -97,8 +97,8 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
             }
             onlyTheHead = true; // too large to be read whole, but its head may tell the answer
         }
-        bytes = new byte[(int) (declaredLength >= 0 && !onlyTheHead
-                ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY)];
+        // a head that answers reads a few KB of it: the declared length is allocated once it gave up
+        bytes = new byte[head == null ? declaredCapacity() : FIRST_CAPACITY];
     }
 
     @Override
@@ -157,7 +157,15 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
                 overLimit = true;
                 throw new BodyTooLargeException(limit);
             }
+            if (declaredCapacity() > bytes.length) { // to be read whole: no copying while it grows from here
+                bytes = Arrays.copyOf(bytes, declaredCapacity());
+            }
         }
+    }
+
+    /** The array for the declared length, up to {@link #MAX_DECLARED_CAPACITY}; {@link #FIRST_CAPACITY} without one. */
+    private int declaredCapacity() {
+        return (int) (declaredLength >= 0 ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY);
     }
 
     @Override

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.dtr.model.DtrVersion;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
@@ -66,6 +70,36 @@ class ReceivedBodyTest {
         assertTrue(received.overLimit());
     }
 
+    @Test
+    void aHeadThatAnswersBeforeTheEndIsToldOnceAndTheRestIsDropped() throws IOException {
+        AtomicInteger told = new AtomicInteger();
+        ReceivedBody<DtrVersion> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024,
+                ResponseParsers.versionHead(), told::incrementAndGet);
+        byte[] body = Fixtures.DOCS.bytes();
+        received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(body.length, ContentType.APPLICATION_JSON),
+                null, callback(new AtomicReference<>()));
+        feed(received, body, 1024);
+        assertEquals(1, told.get());
+        assertEquals("2.9.4", received.headAnswer().version());
+        assertTrue(received.size() <= 1024, "stopped at the chunk that closed info: " + received.size());
+        assertEquals(8 * 1024, received.bytes().length, "not the declared length: the head needed a few KB");
+    }
+
+    @Test
+    void aHeadThatCannotTellLeavesTheBodyToBeReadWhole() throws IOException {
+        AtomicInteger told = new AtomicInteger();
+        ReceivedBody<DtrVersion> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024,
+                ResponseParsers.versionHead(), told::incrementAndGet);
+        byte[] body = ("{\"paths\":{\"x\":\"" + "y".repeat(200_000) + "\"},\"info\":{\"version\":\"1\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(-1, ContentType.APPLICATION_JSON),
+                null, callback(new AtomicReference<>()));
+        feed(received, body, 4096);
+        assertEquals(0, told.get());
+        assertEquals(null, received.headAnswer(), "info after the first 64 KiB: the whole parser finds it");
+        assertEquals(body.length, received.size());
+    }
+
     static ReceivedBody<Object> receive(int status, long declaredLength) throws IOException {
         ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024, null, () -> { });
         received.consumeResponse(new BasicHttpResponse(status),
@@ -73,7 +107,7 @@ class ReceivedBodyTest {
         return received;
     }
 
-    static void feed(ReceivedBody<Object> received, byte[] body, int chunk) throws IOException {
+    static void feed(ReceivedBody<?> received, byte[] body, int chunk) throws IOException {
         for (int at = 0; at < body.length; at += chunk) {
             received.consume(ByteBuffer.wrap(body, at, Math.min(chunk, body.length - at)));
         }
