@@ -35,6 +35,11 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
      * first KB); past it, or once the reader gives up, the body is read whole and parsed as any other.
      */
     static final int HEAD_BYTES = 64 * 1024;
+    /**
+     * What may still come, and is dropped, between the head's answer and the cancel taking effect
+     * (the rest of what one read brought); past it the exchange is failed, which closes the connection.
+     */
+    static final int MAX_DROPPED_BYTES = 1024 * 1024;
 
     private final long successLimit;
     private final int errorLimit;
@@ -47,6 +52,7 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
     /** Told once the head answered before the body ended; the rest is then dropped as it comes. */
     private final Runnable headAnswered;
     private volatile boolean restUnread;
+    private long dropped;
     private volatile int status;
     private volatile boolean http2;
     private String contentType;
@@ -113,8 +119,12 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
-        if (restUnread) { // until the cancel that headAnswered made has ended the stream
+        if (restUnread) { // the call is done and its exchange cancelled: what still comes is not wanted
+            dropped += src.remaining();
             src.position(src.limit());
+            if (dropped > MAX_DROPPED_BYTES) { // the body is longer than it said: no more of it
+                throw new BodyTooLargeException(size + MAX_DROPPED_BYTES);
+            }
             return;
         }
         int n = src.remaining();
@@ -135,12 +145,12 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
 
     /**
      * Shows the head reader the new bytes within the head. Once it has the answer, the caller is told,
-     * completes the call and cancels the exchange: the rest of the body is not read, so over HTTP/1.1
-     * the connection is closed, as at a deadline (over HTTP/2 only the stream is reset; throwing here,
-     * as a body past its limit does, would close the HTTP/2 connection under the other calls). For
-     * docs.json that is one new connection per DTR each time it is fetched, once in 30 minutes
-     * (ApiCall.reusedFor), against hundreds of KB read, held and parsed; a body that is already whole
-     * ends as usual, on a connection that is kept.
+     * completes the call and cancels the exchange, and the rest of the body is neither kept nor parsed.
+     * Over HTTP/2 the cancel resets the stream (throwing here, as a body past its limit does, would
+     * close the HTTP/2 connection under the other calls). Over HTTP/1.1 it closes the connection,
+     * unless the rest of the message came in the same read (seen on loopback), which keeps it. For
+     * docs.json that is at most one new connection per DTR each time it is fetched, once in 30
+     * minutes (ApiCall.reusedFor). A body that is already whole ends as usual.
      */
     private void readHead(int from) throws IOException {
         HeadReader.Progress progress = head.read(bytes, from, Math.min(size, HEAD_BYTES) - from);

@@ -104,6 +104,25 @@ class DocsHeadTest {
         }
     }
 
+    /** Over HTTP/1.1 the cancel closes the connection: the sender of a body without end is stopped. */
+    @Test
+    void aLongRestClosesTheHttp11Connection() throws InterruptedException {
+        hugeBytesSent.set(0);
+        try (DtrClient client = client()) {
+            ApiResult<DtrVersion> result = client.call(Target.parse(hugeTarget() + "/declared"), ApiCalls.VERSION,
+                    SimulatedDtr.DOCS, deadline()).join();
+            assertEquals("2.9.4", result.body().orElseThrow().version());
+            long sent;
+            long later = hugeBytesSent.get();
+            do {
+                sent = later;
+                Thread.sleep(300);
+                later = hugeBytesSent.get();
+            } while (later != sent);
+            assertTrue(sent < DtrClient.MAX_BODY_BYTES / 4, "the sender went on to " + sent + " bytes");
+        }
+    }
+
     @Test
     void aBodyLargerThanTheLimitWithoutInfoInItsHeadIsStillTooLarge() {
         try (DtrClient client = client()) {
@@ -128,6 +147,7 @@ class DocsHeadTest {
                         deadline()).join();
                 assertTrue(next.succeeded(), next.failure().toString());
             }
+
         }
     }
 
