@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -195,16 +196,16 @@ public final class DtrClient implements Closeable {
     }
 
     /** One call: the request, what came back, and the one outcome that wins. */
-    private final class Exchange<T> implements FutureCallback<ReceivedBody> {
+    private final class Exchange<T> implements FutureCallback<ReceivedBody<T>> {
         private final ApiCall<T> call;
         private final Target target;
         private final long deadline;
         private final long start = System.nanoTime();
         private final HttpClientContext context;
         private final CompletableFuture<ApiResult<T>> outcome = new CompletableFuture<>();
-        private ReceivedBody received;
+        private ReceivedBody<T> received;
         /** The exchange HttpClient runs, once the host is looked up; null before. */
-        private volatile Future<ReceivedBody> running;
+        private volatile Future<ReceivedBody<T>> running;
 
         Exchange(ApiCall<T> call, Target target, long deadline) {
             this.call = call;
@@ -228,11 +229,12 @@ public final class DtrClient implements Closeable {
             }
             SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json");
             authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
-            received = new ReceivedBody(call.answers(), MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES);
+            received = new ReceivedBody<>(call.answers(), MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
+                    call.head().map(Supplier::get).orElse(null), this::headAnswered);
             ScheduledFuture<?> alarm = shared.deadlines().schedule(() -> {
                 if (finish(ApiResult.failure(call, received.status(), elapsed(), FailureReason.TIMEOUT,
                         "no complete answer within the probe's deadline"))) {
-                    Future<ReceivedBody> sent = running;
+                    Future<ReceivedBody<T>> sent = running;
                     if (sent != null) {
                         sent.cancel(true); // closes the connection (HTTP/1.1) or resets the stream (HTTP/2)
                     }
@@ -263,7 +265,7 @@ public final class DtrClient implements Closeable {
 
         /** The whole answer is in: parse it on the CPU pool, unless the deadline passed meanwhile. */
         @Override
-        public void completed(ReceivedBody body) {
+        public void completed(ReceivedBody<T> body) {
             limitConnections(target, body.http2());
             shared.cpu().execute(deadline, () -> finish(interpret(body)), () -> finish(ApiResult.failure(call,
                     body.status(), elapsed(), FailureReason.TIMEOUT, "no time left to read the answer within the probe's deadline")));
@@ -271,7 +273,7 @@ public final class DtrClient implements Closeable {
 
         @Override
         public void failed(Exception e) {
-            ReceivedBody body = received;
+            ReceivedBody<T> body = received;
             if (body != null && body.overLimit()) {
                 finish(body.answered()
                         ? ApiResult.failure(call, body.status(), elapsed(), FailureReason.TOO_LARGE, tooLarge(body),
@@ -284,16 +286,35 @@ public final class DtrClient implements Closeable {
 
         @Override
         public void cancelled() {
-            // only the deadline cancels, and it has already set the outcome
+            // only the deadline and headAnswered cancel, and they have already set the outcome
+        }
+
+        /**
+         * The head of the body told the answer before the body ended: the call is done, and the rest
+         * is not wanted. Cancelling resets the stream over HTTP/2 and closes the connection over
+         * HTTP/1.1, as at the deadline (see ReceivedBody.readHead).
+         */
+        private void headAnswered() {
+            ReceivedBody<T> body = received;
+            limitConnections(target, body.http2());
+            if (finish(ApiResult.success(call, body.status(), elapsed(), body.headAnswer(), body.size()))) {
+                Future<ReceivedBody<T>> sent = running;
+                if (sent != null) { // else send() cancels it, seeing the outcome done
+                    sent.cancel(true);
+                }
+            }
         }
 
         private boolean finish(ApiResult<T> result) {
             return outcome.complete(result.withCertificateNotAfter(certificateNotAfter()));
         }
 
-        private ApiResult<T> interpret(ReceivedBody body) {
+        private ApiResult<T> interpret(ReceivedBody<T> body) {
             if (!body.answered()) {
                 return statusFailure(body, DtrErrors.message(body.bytes(), body.size()));
+            }
+            if (body.headAnswer() != null) { // whole as its head told it: the same answer as when the rest is cut
+                return ApiResult.success(call, body.status(), elapsed(), body.headAnswer(), body.size());
             }
             if (!body.hasBody()) {
                 return ApiResult.failure(call, body.status(), elapsed(), FailureReason.INVALID_RESPONSE, "empty body");
@@ -311,7 +332,7 @@ public final class DtrClient implements Closeable {
             }
         }
 
-        private ApiResult<T> statusFailure(ReceivedBody body, String message) {
+        private ApiResult<T> statusFailure(ReceivedBody<T> body, String message) {
             FailureReason reason = switch (body.status()) {
                 case 401 -> FailureReason.UNAUTHORIZED;
                 case 403 -> FailureReason.FORBIDDEN;
@@ -321,7 +342,7 @@ public final class DtrClient implements Closeable {
             return ApiResult.failure(call, body.status(), elapsed(), reason, "HTTP " + body.status() + location + message);
         }
 
-        private String tooLarge(ReceivedBody body) {
+        private String tooLarge(ReceivedBody<T> body) {
             return body.declaredLength() > body.limit()
                     ? "Content-Length " + body.declaredLength() + " is above the limit of " + body.limit() + " bytes"
                     : new BodyTooLargeException(body.limit()).getMessage();

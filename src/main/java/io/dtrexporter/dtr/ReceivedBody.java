@@ -17,16 +17,42 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * Collects one response as it arrives on the reactor thread, without a thread waiting for it: the
  * status, the Content-Type and the body, up to a limit. Parsing is left to the CPU pool, which reads
- * the collected bytes. Past the limit it throws, which ends the exchange and drops the connection
- * (HTTP/1.1) or resets the stream (HTTP/2): the rest of an endless body is never read.
+ * the collected bytes. Past the limit it throws, which ends the exchange and drops the connection:
+ * the rest of an endless body is never read. A call whose answer the head of its body tells
+ * ({@link HeadReader}) is completed as soon as the head has told it, and its exchange cancelled.
  */
-final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
-    /** A body's first allocation; it doubles from there, so a small answer costs a small array. */
+final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
+    /** The first allocation of a body of unknown length; it doubles from there, so a small answer costs a small array. */
     private static final int FIRST_CAPACITY = 8 * 1024;
+    /**
+     * A body that declares its length gets an array of that length at once, so it is never copied
+     * while it grows (docs.json, hundreds of KB, went 64, 128, 256, 512 KiB); up to this much only,
+     * so that a Content-Length that lies cannot make a call allocate the body limit before a byte came.
+     */
+    static final int MAX_DECLARED_CAPACITY = 1024 * 1024;
+    /**
+     * How much of a body's head its call's {@link HeadReader} is shown (docs.json has info in its
+     * first KB); past it, or once the reader gives up, the body is read whole and parsed as any other.
+     */
+    static final int HEAD_BYTES = 64 * 1024;
+    /**
+     * What may still come, and is dropped, between the head's answer and the cancel taking effect
+     * (the rest of what one read brought); past it the exchange is failed, which closes the connection.
+     */
+    static final int MAX_DROPPED_BYTES = 1024 * 1024;
 
     private final long successLimit;
     private final int errorLimit;
     private final IntPredicate answers;
+    /** Null for a call read whole, and once the reader gave up. */
+    private HeadReader<T> head;
+    private T headAnswer;
+    /** A Content-Length above the limit, read only while the head reader may still answer. */
+    private boolean onlyTheHead;
+    /** Told once the head answered before the body ended; the rest is then dropped as it comes. */
+    private final Runnable headAnswered;
+    private volatile boolean restUnread;
+    private long dropped;
     private volatile int status;
     private volatile boolean http2;
     private String contentType;
@@ -38,25 +64,30 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     private volatile boolean overLimit;
     private boolean hasBody;
     private boolean ended;
-    private FutureCallback<ReceivedBody> done;
+    private FutureCallback<ReceivedBody<T>> done;
 
     /**
      * @param successLimit the most a body that answers may have
      * @param errorLimit   the most of an error body that is read for its message
+     * @param head         reads the answer from the head of a body that answers; null: read it whole
+     * @param headAnswered told (on the reactor thread) when the head answered before the body ended
      */
-    ReceivedBody(IntPredicate answers, long successLimit, int errorLimit) {
+    ReceivedBody(IntPredicate answers, long successLimit, int errorLimit, HeadReader<T> head, Runnable headAnswered) {
         this.answers = answers;
+        this.head = head;
+        this.headAnswered = headAnswered;
         this.successLimit = successLimit;
         this.errorLimit = errorLimit;
     }
 
     @Override
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
-                                FutureCallback<ReceivedBody> resultCallback) throws IOException {
+                                FutureCallback<ReceivedBody<T>> resultCallback) throws IOException {
         status = response.getCode();
         http2 = HttpVersion.HTTP_2.equals(response.getVersion());
         location = response.getFirstHeader("Location") == null ? null : response.getFirstHeader("Location").getValue();
         limit = answered() ? successLimit : errorLimit;
+        head = answered() ? head : null;
         done = resultCallback;
         if (entity == null) {
             ended = true;
@@ -66,10 +97,14 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
         contentType = entity.getContentType();
         declaredLength = entity.getContentLength();
         if (declaredLength > limit) {
-            overLimit = true;
-            throw new BodyTooLargeException(limit); // nothing needs to be read
+            if (head == null) {
+                overLimit = true;
+                throw new BodyTooLargeException(limit); // nothing needs to be read
+            }
+            onlyTheHead = true; // too large to be read whole, but its head may tell the answer
         }
-        bytes = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : FIRST_CAPACITY, FIRST_CAPACITY * 8L)];
+        // a head that answers reads a few KB of it: the declared length is allocated once it gave up
+        bytes = new byte[head == null ? declaredCapacity() : FIRST_CAPACITY];
     }
 
     @Override
@@ -84,20 +119,71 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
+        if (restUnread) { // the call is done and its exchange cancelled: what still comes is not wanted
+            dropped += src.remaining();
+            src.position(src.limit());
+            if (dropped > MAX_DROPPED_BYTES) { // the body is longer than it said: no more of it
+                throw new BodyTooLargeException(size + MAX_DROPPED_BYTES);
+            }
+            return;
+        }
         int n = src.remaining();
-        if (size + (long) n > limit) {
+        if (!onlyTheHead && size + (long) n > limit) {
             overLimit = true;
             throw new BodyTooLargeException(limit);
         }
-        if (size + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max(bytes.length * 2L, size + (long) n), limit));
+        if (size + n > bytes.length) { // onlyTheHead: the head reader stops this at HEAD_BYTES and a chunk
+            bytes = Arrays.copyOf(bytes, (int) Math.max(size + (long) n, Math.min(bytes.length * 2L, limit)));
         }
         src.get(bytes, size, n);
+        int from = size;
         size += n;
+        if (head != null) {
+            readHead(from);
+        }
+    }
+
+    /**
+     * Shows the head reader the new bytes within the head. Once it has the answer, the caller is told,
+     * completes the call and cancels the exchange, and the rest of the body is neither kept nor parsed.
+     * Over HTTP/2 the cancel resets the stream (throwing here, as a body past its limit does, would
+     * close the HTTP/2 connection under the other calls). Over HTTP/1.1 it closes the connection,
+     * unless the rest of the message came in the same read (seen on loopback), which keeps it. For
+     * docs.json that is at most one new connection per DTR each time it is fetched, once in 30
+     * minutes (ApiCall.reusedFor). A body that is already whole ends as usual.
+     */
+    private void readHead(int from) throws IOException {
+        HeadReader.Progress progress = head.read(bytes, from, Math.min(size, HEAD_BYTES) - from);
+        if (progress == HeadReader.Progress.ANSWERED) {
+            headAnswer = head.answer();
+            head = null;
+            if (declaredLength < 0 || size < declaredLength) {
+                restUnread = true;
+                headAnswered.run();
+            }
+        } else if (progress == HeadReader.Progress.GAVE_UP || size >= HEAD_BYTES) {
+            head = null;
+            if (onlyTheHead) { // the body as large as it said and no answer from its head: as before
+                overLimit = true;
+                throw new BodyTooLargeException(limit);
+            }
+            if (declaredCapacity() > bytes.length) { // to be read whole: no copying while it grows from here
+                bytes = Arrays.copyOf(bytes, declaredCapacity());
+            }
+        }
+    }
+
+    /** The array for the declared length, up to {@link #MAX_DECLARED_CAPACITY}; {@link #FIRST_CAPACITY} without one. */
+    private int declaredCapacity() {
+        return (int) (declaredLength >= 0 ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY);
     }
 
     @Override
-    public void streamEnd(List<? extends Header> trailers) {
+    public void streamEnd(List<? extends Header> trailers) throws IOException {
+        if (onlyTheHead && headAnswer == null) { // shorter than its Content-Length, which was too large
+            overLimit = true;
+            throw new BodyTooLargeException(limit);
+        }
         ended = true;
     }
 
@@ -114,7 +200,7 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
      */
     @Override
     public void releaseResources() {
-        FutureCallback<ReceivedBody> callback = done;
+        FutureCallback<ReceivedBody<T>> callback = done;
         if (ended && callback != null) {
             done = null;
             callback.completed(this);
@@ -138,6 +224,11 @@ final class ReceivedBody implements AsyncResponseConsumer<ReceivedBody> {
     /** Whether the body went past its limit, which failed the exchange. */
     boolean overLimit() {
         return overLimit;
+    }
+
+    /** The answer the head of the body told, null if none did: then the body is to be parsed whole. */
+    T headAnswer() {
+        return headAnswer;
     }
 
     /** The most a body of this status may have. */

@@ -87,6 +87,14 @@ public final class ResponseParsers {
         return read(DOCS, body, DtrVersion.class);
     }
 
+    /**
+     * A reader of info.version from the head of docs.json, so that the rest (hundreds of KB) need not
+     * be read; where the head cannot tell, the whole body goes to {@link #version}.
+     */
+    public static HeadReader<DtrVersion> versionHead() {
+        return new VersionHead();
+    }
+
     /** Every way a body can be unreadable ends in a JsonProcessingException, which callers call invalid_response. */
     private static <T> T read(ObjectReader reader, InputStream body, Class<T> type) throws IOException {
         T value;

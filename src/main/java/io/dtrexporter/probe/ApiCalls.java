@@ -38,10 +38,13 @@ public final class ApiCalls {
             ScannerMetrics::addTo);
     public static final ApiCall<CronList> CRONS = new ApiCall<>("crons", module -> "/api/v0/crons",
             ResponseParsers::crons, ApiCall::isSuccess, ModuleConfig::crons, CronMetrics::addTo);
-    /** docs.json is hundreds of KB and changes only on an upgrade: made at most every 30 minutes ({@link ReusedAnswers}). */
+    /**
+     * docs.json is hundreds of KB and changes only on an upgrade: made at most every 30 minutes
+     * ({@link ReusedAnswers}), and read only as far as info.version, near its top.
+     */
     public static final ApiCall<DtrVersion> VERSION = new ApiCall<>("version", module -> "/api/v0/docs.json",
             ResponseParsers::version, ApiCall::isSuccess, ModuleConfig::version, ApiCalls::versionMetrics,
-            Duration.ofMinutes(30));
+            Duration.ofMinutes(30)).answeredByItsHead(ResponseParsers::versionHead);
 
     public static final List<ApiCall<?>> ALL = List.of(CLUSTER_STATUS, JOBS, PING, WORKERS, SCANNING, CRONS, VERSION);
 

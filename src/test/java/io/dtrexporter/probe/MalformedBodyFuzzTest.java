@@ -13,8 +13,10 @@ import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.dtr.ApiResult;
 import io.dtrexporter.dtr.ApiCall;
 import io.dtrexporter.dtr.FailureReason;
+import io.dtrexporter.dtr.HeadReader;
 import io.dtrexporter.dtr.ResponseParsers;
 import io.dtrexporter.dtr.model.ClusterStatus;
+import io.dtrexporter.dtr.model.DtrVersion;
 import io.dtrexporter.dtr.model.JobList;
 import io.dtrexporter.probe.BodyMutator.Kind;
 import io.dtrexporter.probe.BodyMutator.Mutant;
@@ -38,6 +40,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +252,9 @@ class MalformedBodyFuzzTest {
             parsed = parsedAs(call, c.mutant().body());
             outcome.parsed = true;
         } catch (JsonProcessingException e) {
+            if (c.base() == Fixtures.DOCS) {
+                checkHead(c.mutant().body(), null, outcome);
+            }
             outcome.parseError = Optional.of(e.getClass().getSimpleName());
             if (Boolean.TRUE.equals(c.mutant().mustParse())) {
                 outcome.problems.add("should have parsed but failed: " + e.getOriginalMessage());
@@ -261,6 +267,9 @@ class MalformedBodyFuzzTest {
             outcome.nanos += System.nanoTime() - start;
             outcome.millis = outcome.nanos / 1_000_000;
         }
+        if (c.base() == Fixtures.DOCS) {
+            checkHead(c.mutant().body(), ((DtrVersion) parsed.body().orElseThrow()).version(), outcome);
+        }
         Boolean expected = c.mutant().mustParse();
         if (expected != null && !expected) {
             outcome.problems.add("should have failed to parse but parsed");
@@ -269,6 +278,39 @@ class MalformedBodyFuzzTest {
         checkedExposition(new ProbeResult(List.of(ApiResult.success(ApiCalls.CLUSTER_STATUS, 200, took, GOOD_CLUSTER_STATUS),
                 ApiResult.success(ApiCalls.JOBS, 200, took, GOOD_JOBS), parsed), took, TIMEOUT), 1, outcome);
         return outcome;
+    }
+
+    /**
+     * What the version call reads when it stops at info.version (a byte at a time, so that the
+     * point where it stopped is known): where the whole body parses, the head gives its version or
+     * leaves the body to the whole parser; where it does not, a version from the head must be the
+     * one the whole parser reads from those same bytes, closed ({@code head + "}"}): whatever made
+     * the body fail lies in the rest, which is not read.
+     */
+    private static void checkHead(byte[] body, String wholeVersion, Outcome outcome) {
+        HeadReader<DtrVersion> head = ResponseParsers.versionHead();
+        int read = 0;
+        HeadReader.Progress progress = HeadReader.Progress.MORE;
+        while (progress == HeadReader.Progress.MORE && read < Math.min(body.length, 64 * 1024)) {
+            progress = head.read(body, read++, 1);
+        }
+        if (progress != HeadReader.Progress.ANSWERED) {
+            return; // the whole parser decides, as it always did
+        }
+        String fromHead = head.answer().version();
+        if (wholeVersion != null && !wholeVersion.equals(fromHead)) {
+            outcome.problems.add("the head says version " + fromHead + ", the whole body " + wholeVersion);
+        }
+        byte[] closed = Arrays.copyOf(body, read + 1);
+        closed[read] = '}';
+        try {
+            String fromClosedHead = ResponseParsers.version(new ByteArrayInputStream(closed)).version();
+            if (!fromClosedHead.equals(fromHead)) {
+                outcome.problems.add("the head says version " + fromHead + ", its bytes closed " + fromClosedHead);
+            }
+        } catch (IOException | RuntimeException e) {
+            outcome.problems.add("the head says version " + fromHead + " but its bytes closed do not parse: " + e);
+        }
     }
 
     private static <T> ApiResult<T> parsedAs(ApiCall<T> call, byte[] body) throws IOException {

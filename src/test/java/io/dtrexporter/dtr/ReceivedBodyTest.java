@@ -1,0 +1,141 @@
+package io.dtrexporter.dtr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtrexporter.demo.Fixtures;
+import io.dtrexporter.dtr.model.DtrVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.impl.BasicEntityDetails;
+import org.apache.hc.core5.http.message.BasicHttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** How one response is collected on the reactor thread, driven as HttpClient drives it, without a socket. */
+class ReceivedBodyTest {
+    private static final long LIMIT = 64L * 1024 * 1024;
+
+    @Test
+    void aBodyOfDeclaredLengthGetsOneArrayOfThatLengthAndIsNeverCopied() throws IOException {
+        byte[] body = body(318 * 1024);
+        ReceivedBody<Object> received = receive(200, body.length);
+        byte[] first = received.bytes();
+        assertEquals(body.length, first.length, "allocated at the declared length");
+        feed(received, body, 2048);
+        assertTrue(first == received.bytes(), "the same array: nothing was copied while the body came");
+        assertArrayEquals(body, Arrays.copyOf(received.bytes(), received.size()));
+    }
+
+    @Test
+    void aDeclaredLengthAboveAMebibyteAllocatesAMebibyteFirst() throws IOException {
+        ReceivedBody<Object> received = receive(200, 20L * 1024 * 1024);
+        assertEquals(ReceivedBody.MAX_DECLARED_CAPACITY, received.bytes().length,
+                "a Content-Length alone does not make the call allocate 20 MiB");
+    }
+
+    @Test
+    void aBodyLongerThanItDeclaredIsStillCollectedWhole() throws IOException {
+        byte[] body = body(300 * 1024);
+        ReceivedBody<Object> received = receive(200, 1000);
+        feed(received, body, 4096);
+        assertEquals(body.length, received.size());
+        assertArrayEquals(body, Arrays.copyOf(received.bytes(), received.size()));
+    }
+
+    @Test
+    void aBodyOfUnknownLengthStartsSmall() throws IOException {
+        ReceivedBody<Object> received = receive(200, -1);
+        assertEquals(8 * 1024, received.bytes().length);
+        byte[] body = body(100_000);
+        feed(received, body, 1000);
+        assertArrayEquals(body, Arrays.copyOf(received.bytes(), received.size()));
+    }
+
+    @Test
+    void aBodyPastItsLimitStillFailsAsTooLarge() throws IOException {
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, 10_000, 1000, null, () -> { });
+        received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(-1, ContentType.APPLICATION_JSON),
+                null, callback(new AtomicReference<>()));
+        received.consume(ByteBuffer.wrap(body(9000)));
+        assertThrows(BodyTooLargeException.class, () -> received.consume(ByteBuffer.wrap(body(2000))));
+        assertTrue(received.overLimit());
+    }
+
+    @Test
+    void aHeadThatAnswersBeforeTheEndIsToldOnceAndTheRestIsDropped() throws IOException {
+        AtomicInteger told = new AtomicInteger();
+        ReceivedBody<DtrVersion> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024,
+                ResponseParsers.versionHead(), told::incrementAndGet);
+        byte[] body = Fixtures.DOCS.bytes();
+        received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(body.length, ContentType.APPLICATION_JSON),
+                null, callback(new AtomicReference<>()));
+        feed(received, body, 1024);
+        assertEquals(1, told.get());
+        assertEquals("2.9.4", received.headAnswer().version());
+        assertTrue(received.size() <= 1024, "stopped at the chunk that closed info: " + received.size());
+        assertEquals(8 * 1024, received.bytes().length, "not the declared length: the head needed a few KB");
+    }
+
+    @Test
+    void aHeadThatCannotTellLeavesTheBodyToBeReadWhole() throws IOException {
+        AtomicInteger told = new AtomicInteger();
+        ReceivedBody<DtrVersion> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024,
+                ResponseParsers.versionHead(), told::incrementAndGet);
+        byte[] body = ("{\"paths\":{\"x\":\"" + "y".repeat(200_000) + "\"},\"info\":{\"version\":\"1\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(-1, ContentType.APPLICATION_JSON),
+                null, callback(new AtomicReference<>()));
+        feed(received, body, 4096);
+        assertEquals(0, told.get());
+        assertEquals(null, received.headAnswer(), "info after the first 64 KiB: the whole parser finds it");
+        assertEquals(body.length, received.size());
+    }
+
+    static ReceivedBody<Object> receive(int status, long declaredLength) throws IOException {
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024, null, () -> { });
+        received.consumeResponse(new BasicHttpResponse(status),
+                new BasicEntityDetails(declaredLength, ContentType.APPLICATION_JSON), null, callback(new AtomicReference<>()));
+        return received;
+    }
+
+    static void feed(ReceivedBody<?> received, byte[] body, int chunk) throws IOException {
+        for (int at = 0; at < body.length; at += chunk) {
+            received.consume(ByteBuffer.wrap(body, at, Math.min(chunk, body.length - at)));
+        }
+        received.streamEnd(List.of());
+    }
+
+    static byte[] body(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        return bytes;
+    }
+
+    static <T> FutureCallback<ReceivedBody<T>> callback(AtomicReference<ReceivedBody<T>> completed) {
+        return new FutureCallback<>() {
+            @Override
+            public void completed(ReceivedBody<T> result) {
+                completed.set(result);
+            }
+
+            @Override
+            public void failed(Exception ex) {
+            }
+
+            @Override
+            public void cancelled() {
+            }
+        };
+    }
+}
