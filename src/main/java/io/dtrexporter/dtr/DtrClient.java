@@ -291,17 +291,27 @@ public final class DtrClient implements Closeable {
 
         /**
          * The head of the body told the answer before the body ended: the call is done, and the rest
-         * is not wanted. Cancelling resets the stream over HTTP/2 and closes the connection over
-         * HTTP/1.1, as at the deadline (see ReceivedBody.readHead).
+         * is not wanted. Over HTTP/2 cancelling resets only the stream. Over HTTP/1.1 it would close
+         * the connection, and the DTR's next probe would pay a new TLS handshake for it: so a rest of
+         * up to ReceivedBody.MAX_DROPPED_BYTES is read and dropped (docs.json: a few hundred KB, once
+         * in 30 minutes), and the connection goes back to the pool; a longer rest, or one still coming
+         * at the probe's deadline, is cut by the cancel.
          */
         private void headAnswered() {
             ReceivedBody<T> body = received;
             limitConnections(target, body.http2());
-            if (finish(ApiResult.success(call, body.status(), elapsed(), body.headAnswer(), body.size()))) {
-                Future<ReceivedBody<T>> sent = running;
-                if (sent != null) { // else send() cancels it, seeing the outcome done
-                    sent.cancel(true);
-                }
+            if (!finish(ApiResult.success(call, body.status(), elapsed(), body.headAnswer(), body.size()))) {
+                return;
+            }
+            Future<ReceivedBody<T>> sent = running;
+            if (sent == null) { // send() cancels it, seeing the outcome done
+                return;
+            }
+            if (body.http2() || !body.restIsDropped()) {
+                sent.cancel(true);
+            } else {
+                shared.deadlines().schedule(() -> sent.cancel(true), Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
             }
         }
 

@@ -36,8 +36,9 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
      */
     static final int HEAD_BYTES = 64 * 1024;
     /**
-     * What may still come, and is dropped, between the head's answer and the cancel taking effect
-     * (the rest of what one read brought); past it the exchange is failed, which closes the connection.
+     * How much of the rest of a body whose head answered is read and dropped over HTTP/1.1, so that
+     * its connection stays (see DtrClient.Exchange.headAnswered); past it the exchange is failed,
+     * which closes the connection, so a body without end cannot hold one.
      */
     static final int MAX_DROPPED_BYTES = 1024 * 1024;
 
@@ -119,10 +120,10 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
-        if (restUnread) { // the call is done and its exchange cancelled: what still comes is not wanted
+        if (restUnread) { // the call is done: what still comes is dropped, up to a bound
             dropped += src.remaining();
             src.position(src.limit());
-            if (dropped > MAX_DROPPED_BYTES) { // the body is longer than it said: no more of it
+            if (dropped > MAX_DROPPED_BYTES) { // more than is worth reading to keep the connection
                 throw new BodyTooLargeException(size + MAX_DROPPED_BYTES);
             }
             return;
@@ -144,13 +145,11 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
     }
 
     /**
-     * Shows the head reader the new bytes within the head. Once it has the answer, the caller is told,
-     * completes the call and cancels the exchange, and the rest of the body is neither kept nor parsed.
-     * Over HTTP/2 the cancel resets the stream (throwing here, as a body past its limit does, would
-     * close the HTTP/2 connection under the other calls). Over HTTP/1.1 it closes the connection,
-     * unless the rest of the message came in the same read (seen on loopback), which keeps it. For
-     * docs.json that is at most one new connection per DTR each time it is fetched, once in 30
-     * minutes (ApiCall.reusedFor). A body that is already whole ends as usual.
+     * Shows the head reader the new bytes within the head. Once it has the answer, the caller is told
+     * and completes the call, and the rest of the body is neither kept nor parsed: the caller resets
+     * the stream over HTTP/2 (throwing here, as a body past its limit does, would close the HTTP/2
+     * connection under the other calls), and over HTTP/1.1 lets up to {@link #MAX_DROPPED_BYTES} of
+     * it be dropped as it comes ({@link #restIsDropped}). A body that is already whole ends as usual.
      */
     private void readHead(int from) throws IOException {
         HeadReader.Progress progress = head.read(bytes, from, Math.min(size, HEAD_BYTES) - from);
@@ -224,6 +223,14 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
     /** Whether the body went past its limit, which failed the exchange. */
     boolean overLimit() {
         return overLimit;
+    }
+
+    /**
+     * Whether the rest of a body whose head answered can be dropped as it comes rather than cut: it
+     * declared no length (chunked: the drop limit bounds it), or at most {@link #MAX_DROPPED_BYTES} more.
+     */
+    boolean restIsDropped() {
+        return declaredLength < 0 || declaredLength - size <= MAX_DROPPED_BYTES;
     }
 
     /** The answer the head of the body told, null if none did: then the body is to be parsed whole. */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,8 @@ class DocsHeadTest {
     static SimulatedDtr dtr;
     static HttpServer huge;
     static final AtomicLong hugeBytesSent = new AtomicLong();
+    /** The client port of each request to /paced: one port, one connection. */
+    static final List<Integer> pacedClientPorts = new CopyOnWriteArrayList<>();
     static ScheduledExecutorService deadlines;
     static DeadlineExecutor cpu;
 
@@ -75,6 +78,23 @@ class DocsHeadTest {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, DtrClient.MAX_BODY_BYTES + 1);
             stream(exchange.getResponseBody(), "{\"swagger\":\"2.0\",\"paths\":{", DtrClient.MAX_BODY_BYTES + 1);
+        });
+        // a docs.json of the fixture's size whose rest comes after its head, in another read
+        huge.createContext("/paced" + SimulatedDtr.DOCS, exchange -> {
+            pacedClientPorts.add(exchange.getRemoteAddress().getPort());
+            byte[] head = "{\"swagger\":\"2.0\",\"info\":{\"version\":\"2.9.4\"},\"paths\":{".getBytes(StandardCharsets.US_ASCII);
+            byte[] rest = ("\"/op\":" + PADDING.repeat(300 * 1024 / PADDING.length()) + "\"/end\":{}}}")
+                    .getBytes(StandardCharsets.US_ASCII);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, head.length + rest.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(head);
+                out.flush();
+                Thread.sleep(200);
+                out.write(rest);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
         huge.start();
     }
@@ -121,6 +141,27 @@ class DocsHeadTest {
             } while (later != sent);
             assertTrue(sent < DtrClient.MAX_BODY_BYTES / 4, "the sender went on to " + sent + " bytes");
         }
+    }
+
+    /** Over HTTP/1.1 the rest of a docs.json of usual size is read and dropped: its connection is kept. */
+    @Test
+    void theRestOfAUsualDocumentIsDroppedAndItsHttp11ConnectionKept() throws InterruptedException {
+        pacedClientPorts.clear();
+        try (DtrClient client = client()) {
+            Target paced = Target.parse(hugeTarget() + "/paced");
+            for (int i = 0; i < 2; i++) {
+                ApiResult<DtrVersion> result = client.call(paced, ApiCalls.VERSION, SimulatedDtr.DOCS, deadline()).join();
+                assertEquals("2.9.4", result.body().orElseThrow().version());
+                assertTrue(result.bodyBytes() < ReceivedBody.HEAD_BYTES, "read " + result.bodyBytes());
+                // the call is answered before the rest comes; the connection is free once that is dropped
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (client.poolStats().getAvailable() == 0 && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+            }
+        }
+        assertEquals(2, pacedClientPorts.size());
+        assertEquals(pacedClientPorts.get(0), pacedClientPorts.get(1), "one connection for both calls");
     }
 
     @Test
