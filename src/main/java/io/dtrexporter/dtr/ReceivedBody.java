@@ -22,14 +22,16 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * ({@link HeadReader}) is completed as soon as the head has told it, and its exchange cancelled.
  */
 final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
-    /** The first allocation of a body of unknown length; it doubles from there, so a small answer costs a small array. */
+    /** The first allocation of a body of unknown length, so a small answer costs a small array. */
     private static final int FIRST_CAPACITY = 8 * 1024;
     /**
-     * A body that declares its length gets an array of that length at once, so it is never copied
-     * while it grows (docs.json, hundreds of KB, went 64, 128, 256, 512 KiB); up to this much only,
-     * so that a Content-Length that lies cannot make a call allocate the body limit before a byte came.
+     * The most a body that declares its length gets before its bytes come: a small answer gets an
+     * array of its length and is never copied; a DTR (or proxy) that declares a MiB and stalls costs
+     * no more than this per call, whatever number of calls wait on it.
      */
-    static final int MAX_DECLARED_CAPACITY = 1024 * 1024;
+    static final int MAX_FIRST_CAPACITY = 64 * 1024;
+    /** How much an array grows at once: it stays within this many times what came, and never goes past the declared length. */
+    private static final int GROWTH = 4;
     /**
      * How much of a body's head its call's {@link HeadReader} is shown (docs.json has info in its
      * first KB); past it, or once the reader gives up, the body is read whole and parsed as any other.
@@ -104,8 +106,9 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
             }
             onlyTheHead = true; // too large to be read whole, but its head may tell the answer
         }
-        // a head that answers reads a few KB of it: the declared length is allocated once it gave up
-        bytes = new byte[head == null ? declaredCapacity() : FIRST_CAPACITY];
+        // a head that answers reads a few KB of it
+        bytes = new byte[head == null && declaredLength >= 0 ? (int) Math.min(declaredLength, MAX_FIRST_CAPACITY)
+                : FIRST_CAPACITY];
     }
 
     @Override
@@ -134,7 +137,7 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
             throw new BodyTooLargeException(limit);
         }
         if (size + n > bytes.length) { // onlyTheHead: the head reader stops this at HEAD_BYTES and a chunk
-            bytes = Arrays.copyOf(bytes, (int) Math.max(size + (long) n, Math.min(bytes.length * 2L, limit)));
+            bytes = Arrays.copyOf(bytes, grownLength(size + n));
         }
         src.get(bytes, size, n);
         int from = size;
@@ -166,15 +169,17 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
                 overLimit = true;
                 throw new BodyTooLargeException(limit);
             }
-            if (declaredCapacity() > bytes.length) { // to be read whole: no copying while it grows from here
-                bytes = Arrays.copyOf(bytes, declaredCapacity());
-            }
         }
     }
 
-    /** The array for the declared length, up to {@link #MAX_DECLARED_CAPACITY}; {@link #FIRST_CAPACITY} without one. */
-    private int declaredCapacity() {
-        return (int) (declaredLength >= 0 ? Math.min(declaredLength, MAX_DECLARED_CAPACITY) : FIRST_CAPACITY);
+    /**
+     * The length of the array to hold {@code needed} bytes: {@link #GROWTH} times the present one, within
+     * the limit and, when the body said its length and that is enough, not past it (docs.json, 318 KB:
+     * 64, 256, 318 KiB; doubling made it 64, 128, 256, 512).
+     */
+    private int grownLength(int needed) {
+        long grown = Math.max(needed, Math.min((long) bytes.length * GROWTH, limit));
+        return (int) (declaredLength >= needed ? Math.min(grown, declaredLength) : grown);
     }
 
     @Override

@@ -18,6 +18,8 @@ import java.util.Optional;
  * is off, see {@link Listener}): Undertow turns bytes that are not UTF-8 into U+FFFD, and refuses a
  * query over its parameter limit with a 400 that has no Content-Type, which Prometheus 3 rejects.
  * Here a value is UTF-8 or a 400 of ours naming its parameter, and so is the bound on parameters.
+ * A {@code %} without two hex digits never gets here: Undertow's request-line parser refuses it
+ * with its bare 400 even so (the README lists those answers); the check below is for the tests.
  * What decoded before decodes to the same: {@code +} is a space in the query; {@code %2F} and
  * {@code %5C} stay encoded in the path.
  */

@@ -25,8 +25,8 @@ class ReceivedBodyTest {
     private static final long LIMIT = 64L * 1024 * 1024;
 
     @Test
-    void aBodyOfDeclaredLengthGetsOneArrayOfThatLengthAndIsNeverCopied() throws IOException {
-        byte[] body = body(318 * 1024);
+    void aSmallBodyOfDeclaredLengthGetsOneArrayOfThatLengthAndIsNeverCopied() throws IOException {
+        byte[] body = body(30 * 1024);
         ReceivedBody<Object> received = receive(200, body.length);
         byte[] first = received.bytes();
         assertEquals(body.length, first.length, "allocated at the declared length");
@@ -36,10 +36,24 @@ class ReceivedBodyTest {
     }
 
     @Test
-    void aDeclaredLengthAboveAMebibyteAllocatesAMebibyteFirst() throws IOException {
-        ReceivedBody<Object> received = receive(200, 20L * 1024 * 1024);
-        assertEquals(ReceivedBody.MAX_DECLARED_CAPACITY, received.bytes().length,
-                "a Content-Length alone does not make the call allocate 20 MiB");
+    void aLargeBodyOfDeclaredLengthEndsInAnArrayOfThatLength() throws IOException {
+        byte[] body = body(318 * 1024); // docs.json's size; doubling made it a 512 KiB array
+        ReceivedBody<Object> received = receive(200, body.length);
+        feed(received, body, 16 * 1024);
+        assertEquals(body.length, received.bytes().length);
+        assertArrayEquals(body, Arrays.copyOf(received.bytes(), received.size()));
+    }
+
+    @Test
+    void aContentLengthAloneAllocatesLittleAndTheArrayGrowsWithWhatCame() throws IOException {
+        for (long declared : List.of(1024L * 1024, 20L * 1024 * 1024)) {
+            ReceivedBody<Object> received = receive(200, declared);
+            assertEquals(ReceivedBody.MAX_FIRST_CAPACITY, received.bytes().length,
+                    "a DTR that declares " + declared + " bytes and stalls costs 64 KiB a call, not the declared length");
+            byte[] part = body(70 * 1024);
+            received.consume(ByteBuffer.wrap(part));
+            assertTrue(received.bytes().length <= 4 * part.length, "grown to " + received.bytes().length);
+        }
     }
 
     @Test
