@@ -15,6 +15,7 @@ import io.dtrexporter.dtr.model.DtrVersion;
 import io.dtrexporter.probe.ApiCalls;
 import io.dtrexporter.testing.RecordingDtr;
 import io.dtrexporter.testing.SimulatedDtr;
+import io.dtrexporter.testing.StreamedBody;
 import io.dtrexporter.testing.TestCertificates;
 import io.dtrexporter.work.DeadlineExecutor;
 import java.io.IOException;
@@ -297,18 +298,7 @@ class DocsHeadTest {
             paths.append("\"/op").append(i).append("\":").append(PADDING);
         }
         byte[] chunk = paths.toString().getBytes(StandardCharsets.US_ASCII);
-        try (out) {
-            out.write(start);
-            long written = start.length;
-            while (written < total) {
-                int n = (int) Math.min(chunk.length, total - written);
-                out.write(chunk, 0, n);
-                written += n;
-                hugeBytesSent.set(written);
-            }
-        } catch (IOException e) {
-            // the exporter hung up once it had the answer: what this test wants
-        }
+        StreamedBody.write(out, start, chunk, total, hugeBytesSent);
     }
 
     private static String hugeTarget() {

@@ -8,6 +8,7 @@ import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.dtr.DtrClient;
 import io.dtrexporter.testing.Exposition;
 import io.dtrexporter.testing.ExporterHarness;
+import io.dtrexporter.testing.StreamedBody;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -94,17 +95,6 @@ class BodyLimitTest {
     private static void streamJson(OutputStream out, long total, AtomicLong sent) {
         byte[] head = "{\"padding\":[".getBytes(StandardCharsets.US_ASCII);
         byte[] chunk = "0,".repeat(32 * 1024).getBytes(StandardCharsets.US_ASCII);
-        try (out) {
-            out.write(head);
-            long written = head.length;
-            while (written < total) {
-                int n = (int) Math.min(chunk.length, total - written);
-                out.write(chunk, 0, n);
-                written += n;
-                sent.set(written);
-            }
-        } catch (IOException e) {
-            // the exporter hung up: what this test wants
-        }
+        StreamedBody.write(out, head, chunk, total, sent);
     }
 }
