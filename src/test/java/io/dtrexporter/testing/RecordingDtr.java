@@ -4,6 +4,7 @@ import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.TestCertificates.Issued;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -12,8 +13,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -30,6 +33,7 @@ public final class RecordingDtr implements AutoCloseable {
 
     private final Undertow undertow;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final Map<String, HttpHandler> answers = new ConcurrentHashMap<>();
 
     private RecordingDtr(Issued certificate, boolean offerHttp2) {
         this.undertow = Undertow.builder()
@@ -45,6 +49,12 @@ public final class RecordingDtr implements AutoCloseable {
     /** @param certificate the server certificate, for the name {@code localhost} */
     public static RecordingDtr start(Issued certificate, boolean offerHttp2) {
         return new RecordingDtr(certificate, offerHttp2);
+    }
+
+    /** Answers {@code path} with {@code handler} instead of a fixture (still recorded). */
+    public RecordingDtr answer(String path, HttpHandler handler) {
+        answers.put(path, handler);
+        return this;
     }
 
     public String target() {
@@ -72,9 +82,14 @@ public final class RecordingDtr implements AutoCloseable {
         undertow.stop();
     }
 
-    private void answer(HttpServerExchange exchange) {
+    private void answer(HttpServerExchange exchange) throws Exception {
         seen.add(new Seen(exchange.getProtocol().toString(), exchange.getSourceAddress().toString(),
                 exchange.getRequestPath()));
+        HttpHandler handler = answers.get(exchange.getRequestPath());
+        if (handler != null) {
+            handler.handleRequest(exchange);
+            return;
+        }
         Fixtures body = switch (exchange.getRequestPath()) {
             case "/api/v0/meta/cluster_status" -> Fixtures.CLUSTER_STATUS_HEALTHY;
             case "/api/v0/jobs" -> Fixtures.JOBS;
