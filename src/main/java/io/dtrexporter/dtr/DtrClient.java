@@ -230,7 +230,7 @@ public final class DtrClient implements Closeable {
             SimpleRequestBuilder request = SimpleRequestBuilder.get(uri).setHeader(HttpHeaders.ACCEPT, "application/json");
             authorization.ifPresent(value -> request.setHeader(HttpHeaders.AUTHORIZATION, value));
             received = new ReceivedBody<>(call.answers(), MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
-                    call.head().map(Supplier::get).orElse(null), this::headAnswered);
+                    call.head().map(Supplier::get).orElse(null), this::headAnswered, this::passedTheLimitOverHttp2);
             ScheduledFuture<?> alarm = shared.deadlines().schedule(() -> {
                 if (finish(ApiResult.failure(call, received.status(), elapsed(), FailureReason.TIMEOUT,
                         "no complete answer within the probe's deadline"))) {
@@ -275,10 +275,7 @@ public final class DtrClient implements Closeable {
         public void failed(Exception e) {
             ReceivedBody<T> body = received;
             if (body != null && body.overLimit()) {
-                finish(body.answered()
-                        ? ApiResult.failure(call, body.status(), elapsed(), FailureReason.TOO_LARGE, tooLarge(body),
-                                body.size() + 1L)
-                        : statusFailure(body, "")); // an error page too long to be worth reading
+                finish(overLimitFailure(body));
                 return;
             }
             finish(ApiResult.failure(call, body == null ? 0 : body.status(), elapsed(), classify(e), describe(e)));
@@ -286,7 +283,26 @@ public final class DtrClient implements Closeable {
 
         @Override
         public void cancelled() {
-            // only the deadline and headAnswered cancel, and they have already set the outcome
+            // only the deadline, headAnswered and passedTheLimitOverHttp2 cancel, and they have already set the outcome
+        }
+
+        /**
+         * Over HTTP/2 a body past its limit fails its call as over HTTP/1.1, and cancelling resets
+         * only its stream: a failed exchange would close the connection under the other calls on it.
+         */
+        private void passedTheLimitOverHttp2() {
+            finish(overLimitFailure(received));
+            Future<ReceivedBody<T>> sent = running;
+            if (sent != null) { // else send() cancels it, seeing the outcome done
+                sent.cancel(true);
+            }
+        }
+
+        private ApiResult<T> overLimitFailure(ReceivedBody<T> body) {
+            return body.answered()
+                    ? ApiResult.failure(call, body.status(), elapsed(), FailureReason.TOO_LARGE, tooLarge(body),
+                            body.size() + 1L)
+                    : statusFailure(body, ""); // an error page too long to be worth reading
         }
 
         /**

@@ -17,9 +17,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * Collects one response as it arrives on the reactor thread, without a thread waiting for it: the
  * status, the Content-Type and the body, up to a limit. Parsing is left to the CPU pool, which reads
- * the collected bytes. Past the limit it throws, which ends the exchange and drops the connection:
- * the rest of an endless body is never read. A call whose answer the head of its body tells
- * ({@link HeadReader}) is completed as soon as the head has told it, and its exchange cancelled.
+ * the collected bytes. Past the limit, over HTTP/1.1 it throws, which ends the exchange and drops the
+ * connection: the rest of an endless body is never read. Over HTTP/2 a throw would close the
+ * connection under the other calls on it, so the caller is told instead and resets the stream. A
+ * call whose answer the head of its body tells ({@link HeadReader}) is completed as soon as the head
+ * has told it, and its exchange cancelled.
  */
 final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
     /** The first allocation of a body of unknown length, so a small answer costs a small array. */
@@ -54,6 +56,9 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
     private boolean onlyTheHead;
     /** Told once the head answered before the body ended; the rest is then dropped as it comes. */
     private final Runnable headAnswered;
+    /** Told once a body over HTTP/2 passed its limit; what still comes of it is then dropped. */
+    private final Runnable passedTheLimitOverHttp2;
+    private volatile boolean cut;
     private volatile boolean restUnread;
     private long dropped;
     private volatile int status;
@@ -74,11 +79,15 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
      * @param errorLimit   the most of an error body that is read for its message
      * @param head         reads the answer from the head of a body that answers; null: read it whole
      * @param headAnswered told (on the reactor thread) when the head answered before the body ended
+     * @param passedTheLimitOverHttp2 told (on the reactor thread) when a body over HTTP/2 passed its limit
+     *                                ({@link #overLimit}): the caller fails the call and resets the stream
      */
-    ReceivedBody(IntPredicate answers, long successLimit, int errorLimit, HeadReader<T> head, Runnable headAnswered) {
+    ReceivedBody(IntPredicate answers, long successLimit, int errorLimit, HeadReader<T> head, Runnable headAnswered,
+                 Runnable passedTheLimitOverHttp2) {
         this.answers = answers;
         this.head = head;
         this.headAnswered = headAnswered;
+        this.passedTheLimitOverHttp2 = passedTheLimitOverHttp2;
         this.successLimit = successLimit;
         this.errorLimit = errorLimit;
     }
@@ -101,8 +110,8 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
         declaredLength = entity.getContentLength();
         if (declaredLength > limit) {
             if (head == null) {
-                overLimit = true;
-                throw new BodyTooLargeException(limit); // nothing needs to be read
+                passedTheLimit(); // nothing needs to be read
+                return;
             }
             onlyTheHead = true; // too large to be read whole, but its head may tell the answer
         }
@@ -123,6 +132,10 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
+        if (cut) { // the call failed; the stream reset is on its way
+            src.position(src.limit());
+            return;
+        }
         if (restUnread) { // the call is done: what still comes is dropped, up to a bound
             dropped += src.remaining();
             src.position(src.limit());
@@ -133,8 +146,9 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
         }
         int n = src.remaining();
         if (!onlyTheHead && size + (long) n > limit) {
-            overLimit = true;
-            throw new BodyTooLargeException(limit);
+            passedTheLimit();
+            src.position(src.limit());
+            return;
         }
         if (size + n > bytes.length) { // onlyTheHead: the head reader stops this at HEAD_BYTES and a chunk
             bytes = Arrays.copyOf(bytes, grownLength(size + n));
@@ -166,8 +180,7 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
         } else if (progress == HeadReader.Progress.GAVE_UP || size >= HEAD_BYTES) {
             head = null;
             if (onlyTheHead) { // the body as large as it said and no answer from its head: as before
-                overLimit = true;
-                throw new BodyTooLargeException(limit);
+                passedTheLimit();
             }
         }
     }
@@ -184,11 +197,25 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
 
     @Override
     public void streamEnd(List<? extends Header> trailers) throws IOException {
-        if (onlyTheHead && headAnswer == null) { // shorter than its Content-Length, which was too large
-            overLimit = true;
+        if (onlyTheHead && headAnswer == null && !cut) { // shorter than its Content-Length, which was too large
+            passedTheLimit();
+        }
+        ended = !cut; // a cut body's call has already failed
+    }
+
+    /**
+     * The body went past its limit: over HTTP/1.1 the throw fails the exchange and closes the
+     * connection. Over HTTP/2 it would close the connection and fail every call on it ("Connection
+     * is closed"); the caller is told instead, fails the call as the throw would have, and cancels
+     * the exchange, which resets only this stream.
+     */
+    private void passedTheLimit() throws BodyTooLargeException {
+        overLimit = true;
+        if (!http2) {
             throw new BodyTooLargeException(limit);
         }
-        ended = true;
+        cut = true;
+        passedTheLimitOverHttp2.run();
     }
 
     @Override
@@ -225,7 +252,7 @@ final class ReceivedBody<T> implements AsyncResponseConsumer<ReceivedBody<T>> {
         return answers.test(status);
     }
 
-    /** Whether the body went past its limit, which failed the exchange. */
+    /** Whether the body went past its limit, which failed the exchange (HTTP/1.1) or has it cancelled (HTTP/2). */
     boolean overLimit() {
         return overLimit;
     }

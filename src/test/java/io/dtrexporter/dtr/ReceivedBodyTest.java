@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.impl.BasicEntityDetails;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class ReceivedBodyTest {
 
     @Test
     void aBodyPastItsLimitStillFailsAsTooLarge() throws IOException {
-        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, 10_000, 1000, null, () -> { });
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, 10_000, 1000, null, () -> { }, () -> { });
         received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(-1, ContentType.APPLICATION_JSON),
                 null, callback(new AtomicReference<>()));
         received.consume(ByteBuffer.wrap(body(9000)));
@@ -84,11 +85,36 @@ class ReceivedBodyTest {
         assertTrue(received.overLimit());
     }
 
+    /** Over HTTP/2 a throw would close the connection under the other calls: the caller is told instead. */
+    @Test
+    void aBodyPastItsLimitOverHttp2IsToldOnceNotThrownAndTheRestIsDropped() throws IOException {
+        AtomicInteger told = new AtomicInteger();
+        AtomicReference<ReceivedBody<Object>> completed = new AtomicReference<>();
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, 10_000, 1000, null, () -> { },
+                told::incrementAndGet);
+        BasicHttpResponse response = new BasicHttpResponse(200);
+        response.setVersion(HttpVersion.HTTP_2);
+        received.consumeResponse(response, new BasicEntityDetails(-1, ContentType.APPLICATION_JSON), null,
+                callback(completed));
+        received.consume(ByteBuffer.wrap(body(9000)));
+        ByteBuffer past = ByteBuffer.wrap(body(2000));
+        received.consume(past);
+        assertTrue(received.overLimit());
+        assertEquals(1, told.get());
+        assertEquals(0, past.remaining(), "taken, so the stream is not held while its reset comes");
+        received.consume(ByteBuffer.wrap(body(5000)));
+        received.streamEnd(List.of());
+        received.releaseResources();
+        assertEquals(1, told.get());
+        assertEquals(9000, received.size(), "what came past the limit is not kept");
+        assertEquals(null, completed.get(), "the call has failed: it is not completed as well");
+    }
+
     @Test
     void aHeadThatAnswersBeforeTheEndIsToldOnceAndTheRestIsDropped() throws IOException {
         AtomicInteger told = new AtomicInteger();
         ReceivedBody<DtrVersion> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024,
-                ResponseParsers.versionHead(), told::incrementAndGet);
+                ResponseParsers.versionHead(), told::incrementAndGet, () -> { });
         byte[] body = Fixtures.DOCS.bytes();
         received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(body.length, ContentType.APPLICATION_JSON),
                 null, callback(new AtomicReference<>()));
@@ -103,7 +129,7 @@ class ReceivedBodyTest {
     void aHeadThatCannotTellLeavesTheBodyToBeReadWhole() throws IOException {
         AtomicInteger told = new AtomicInteger();
         ReceivedBody<DtrVersion> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024,
-                ResponseParsers.versionHead(), told::incrementAndGet);
+                ResponseParsers.versionHead(), told::incrementAndGet, () -> { });
         byte[] body = ("{\"paths\":{\"x\":\"" + "y".repeat(200_000) + "\"},\"info\":{\"version\":\"1\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         received.consumeResponse(new BasicHttpResponse(200), new BasicEntityDetails(-1, ContentType.APPLICATION_JSON),
@@ -115,7 +141,7 @@ class ReceivedBodyTest {
     }
 
     static ReceivedBody<Object> receive(int status, long declaredLength) throws IOException {
-        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024, null, () -> { });
+        ReceivedBody<Object> received = new ReceivedBody<>(ApiCall::isSuccess, LIMIT, 64 * 1024, null, () -> { }, () -> { });
         received.consumeResponse(new BasicHttpResponse(status),
                 new BasicEntityDetails(declaredLength, ContentType.APPLICATION_JSON), null, callback(new AtomicReference<>()));
         return received;
