@@ -7,8 +7,8 @@ import io.dtrexporter.cli.Main;
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.Exposition;
+import io.dtrexporter.testing.RawHttp;
 import io.dtrexporter.testing.SimulatedDtr;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -181,15 +181,8 @@ class ConnectionLimitsTest {
     private static Answer exchange(Socket socket, String pathAndQuery) throws IOException {
         socket.getOutputStream().write(request(pathAndQuery));
         InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after " + head.size() + " bytes of headers");
-            }
-            head.write(b);
-        }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String head = RawHttp.readHead(in);
+        String[] lines = head.split("\r\n");
         int length = 0;
         for (String line : lines) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {

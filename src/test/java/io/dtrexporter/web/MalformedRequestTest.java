@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dtrexporter.demo.Fixtures;
 import io.dtrexporter.testing.ExporterHarness;
 import io.dtrexporter.testing.Exposition;
+import io.dtrexporter.testing.RawHttp;
 import io.dtrexporter.testing.SimulatedDtr;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -147,15 +147,8 @@ class MalformedRequestTest {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("closed after " + head.size() + " bytes of the answer's head");
-                }
-                head.write(b);
-            }
-            List<String> lines = head.toString(StandardCharsets.ISO_8859_1).lines().toList();
+            String head = RawHttp.readHead(in);
+            List<String> lines = head.lines().toList();
             List<String> contentTypes = lines.stream().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-type:"))
                     .map(line -> line.substring("content-type:".length()).strip()).toList();
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
