@@ -234,10 +234,7 @@ public final class DtrClient implements Closeable {
             ScheduledFuture<?> alarm = shared.deadlines().schedule(() -> {
                 if (finish(ApiResult.failure(call, received.status(), elapsed(), FailureReason.TIMEOUT,
                         "no complete answer within the probe's deadline"))) {
-                    Future<ReceivedBody<T>> sent = running;
-                    if (sent != null) {
-                        sent.cancel(true); // closes the connection (HTTP/1.1) or resets the stream (HTTP/2)
-                    }
+                    cancelRunning();
                 }
             }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             outcome.whenComplete((result, error) -> alarm.cancel(false));
@@ -291,10 +288,8 @@ public final class DtrClient implements Closeable {
          * only its stream: a failed exchange would close the connection under the other calls on it.
          */
         private void passedTheLimitOverHttp2() {
-            finish(overLimitFailure(received));
-            Future<ReceivedBody<T>> sent = running;
-            if (sent != null) { // else send() cancels it, seeing the outcome done
-                sent.cancel(true);
+            if (finish(overLimitFailure(received))) {
+                cancelRunning();
             }
         }
 
@@ -319,15 +314,24 @@ public final class DtrClient implements Closeable {
             if (!finish(ApiResult.success(call, body.status(), elapsed(), body.headAnswer(), body.size()))) {
                 return;
             }
-            Future<ReceivedBody<T>> sent = running;
-            if (sent == null) { // send() cancels it, seeing the outcome done
-                return;
-            }
             if (body.http2() || !body.restIsDropped()) {
-                sent.cancel(true);
+                cancelRunning();
             } else {
-                shared.deadlines().schedule(() -> sent.cancel(true), Math.max(0, deadline - System.nanoTime()),
+                shared.deadlines().schedule(this::cancelRunning, Math.max(0, deadline - System.nanoTime()),
                         TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /**
+         * Ends the exchange HttpClient runs, whose outcome is set: over HTTP/1.1 that closes the
+         * connection, over HTTP/2 it resets only the stream. Before the exchange runs there is none
+         * to cancel, and send() cancels it, seeing the outcome done. Cancelling an exchange that
+         * has completed does nothing.
+         */
+        private void cancelRunning() {
+            Future<ReceivedBody<T>> sent = running;
+            if (sent != null) {
+                sent.cancel(true);
             }
         }
 
